@@ -1,0 +1,56 @@
+# The two commands a new developer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DJANGO_DEBUG=true
+
+.PHONY: run test lint format messages compilemessages migrations-check bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+dev/broker/node_modules/.package-lock.json: dev/broker/package-lock.json
+	cd dev/broker && npm ci --no-audit --no-fund --loglevel=error
+
+dev/axe/node_modules/.package-lock.json: dev/axe/package-lock.json
+	cd dev/axe && npm ci --no-audit --no-fund --loglevel=error
+
+node: dev/broker/node_modules/.package-lock.json dev/axe/node_modules/.package-lock.json
+
+compilemessages: $(VENV)/.installed
+	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=dev -v0
+
+run: $(VENV)/.installed dev/broker/node_modules/.package-lock.json compilemessages
+	$(DEV_ENV) $(PY) manage.py migrate --no-input -v0
+	$(DEV_ENV) $(PY) manage.py load_demo_data
+	$(PY) dev/run.py
+
+# With DATABASE_URL set (postgres://...) the suite runs on PostgreSQL; otherwise on SQLite.
+test: $(VENV)/.installed node compilemessages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Extract new strings, then fill in locale/nl; English msgids are their own translation.
+messages: $(VENV)/.installed
+	$(DEV_ENV) $(PY) manage.py makemessages -l nl -l en --no-obsolete --ignore=.venv --ignore=dev --ignore=staticfiles
+	msgen --no-wrap -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+
+migrations-check: $(VENV)/.installed
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+bench: $(VENV)/.installed
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(PY) $$b; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles dev/broker/node_modules dev/axe/node_modules

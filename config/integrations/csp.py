@@ -1,0 +1,22 @@
+"""Content Security Policy: nothing inline, nothing from third parties."""
+
+from csp.constants import NONE, SELF
+
+
+def content_security_policy(*, form_targets: list[str]) -> dict:
+    # form-action must name the broker: browsers apply it to the redirect after a form post,
+    # and both login and logout are forms that end at the broker.
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:"],
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "frame-ancestors": [NONE],
+            "form-action": [SELF, *[t for t in form_targets if t]],
+        }
+    }

@@ -1,0 +1,31 @@
+"""Settings for the test suite: the production settings, fed test values through the environment.
+
+Only values a test run cannot have (a secret, a database) are given defaults here; everything
+else is exactly what production runs.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+os.environ.setdefault("OIDC_RP_CLIENT_ID", "mijn-omgeving-dev")
+os.environ.setdefault("OIDC_RP_CLIENT_SECRET", "dev-broker-secret")
+os.environ.setdefault(
+    "OIDC_OP_DISCOVERY_URL", "http://127.0.0.1:8090/.well-known/openid-configuration"
+)
+os.environ.setdefault("PSEUDONYM_KEY", "test-only-pseudonym-key")
+# The live server and the test client speak plain HTTP.
+os.environ.setdefault("DJANGO_HTTPS", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Hashed static names need collectstatic; tests serve the source files.
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Serve static files straight from the sources (no collectstatic before a test run).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

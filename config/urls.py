@@ -1,0 +1,24 @@
+"""Puts the apps' URLs together; no app imports another app's views."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("toegankelijkheid", views.page, {"name": "accessibility"}, name="accessibility"),
+    path("privacy", views.page, {"name": "privacy"}, name="privacy"),
+    path("hulp", views.page, {"name": "help"}, name="help"),
+    path("taal", set_language, name="set_language"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("beheer/", admin.site.urls),
+    path("", include("profiles.urls")),
+]
+
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentityType(models.TextChoices):
+    BSN = "bsn", _("BSN")
+    KVK = "kvk", _("KvK number")
+    RSIN = "rsin", _("RSIN")
+    EIDAS = "eidas", _("eIDAS pseudonym")
+
+
+class LoginMethod(models.TextChoices):
+    DIGID = "digid", "DigiD"
+    EHERKENNING = "eherkenning", "eHerkenning"
+    EIDAS = "eidas", "eIDAS"
+
+
+class AssuranceLevel(models.TextChoices):
+    """One ordered scale for all three methods; the order is what step-up compares."""
+
+    BASIS = "basis", _("basic")
+    MIDDEN = "midden", _("medium")
+    SUBSTANTIEEL = "substantieel", _("substantial")
+    HOOG = "hoog", _("high")
+
+    @classmethod
+    def rank(cls, level: str) -> int:
+        order = [cls.BASIS, cls.MIDDEN, cls.SUBSTANTIEEL, cls.HOOG]
+        return order.index(level) if level in order else -1
+
+
+class LoginEventKind(models.TextChoices):
+    LOGIN = "login", _("login")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    STEP_UP = "step_up", _("step-up")
+    LOGOUT = "logout", _("logout")
+    SESSION_EXPIRED = "session_expired", _("session expired")
