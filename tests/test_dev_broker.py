@@ -1,0 +1,631 @@
+"""Tests of the development OpenID provider in dev/broker (no Django needed)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.cookiejar
+import json
+import re
+import secrets
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.support.broker import free_port, run_broker
+
+DIGID_SUBSTANTIEEL = "urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard"
+DIGID_BASIS = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+DIGID_MIDDEN = "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract"
+EH3 = "urn:etoegang:core:assurance-class:loa3"
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Response:
+    def __init__(self, status: int, headers, body: bytes, url: str):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.url = url
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def location(self) -> str | None:
+        location = self.headers.get("Location")
+        return urllib.parse.urljoin(self.url, location) if location else None
+
+
+class Browser:
+    """A cookie-keeping HTTP client that does not follow redirects by itself."""
+
+    def __init__(self):
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
+        )
+
+    def request(self, url, data=None, headers=None) -> Response:
+        body = urllib.parse.urlencode(data).encode() if isinstance(data, dict) else data
+        request = urllib.request.Request(url, data=body, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return Response(response.status, response.headers, response.read(), url)
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.headers, error.read(), url)
+
+    def follow(self, url, data=None, stop_at: str = "") -> Response:
+        """Request url and follow redirects until one leaves for stop_at."""
+        response = self.request(url, data)
+        for _ in range(10):
+            if response.status not in (301, 302, 303, 307, 308):
+                return response
+            if stop_at and response.location.startswith(stop_at):
+                return response
+            response = self.request(response.location)
+        raise AssertionError("too many redirects")
+
+
+class FormParser(HTMLParser):
+    """Collects forms: id -> {action, fields (hidden inputs), selects, buttons}."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: dict[str, dict] = {}
+        self.buttons: list[dict] = []
+        self.labels: dict[str, str] = {}
+        self._form = None
+        self._select = None
+        self._label_for = None
+        self.h1 = []
+        self._in_h1 = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {"action": attrs.get("action"), "fields": {}, "selects": {}}
+            self.forms[attrs.get("id", f"form{len(self.forms)}")] = self._form
+        elif tag == "input" and self._form is not None and attrs.get("type") == "hidden":
+            self._form["fields"][attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self._select = {"id": attrs.get("id"), "options": [], "selected": None}
+            self._form["selects"][attrs["name"]] = self._select
+        elif tag == "option" and self._select is not None:
+            self._select["options"].append(attrs["value"])
+            if "selected" in attrs or self._select["selected"] is None:
+                self._select["selected"] = attrs["value"]
+        elif tag == "button":
+            self.buttons.append({**attrs, "text": ""})
+        elif tag == "label":
+            self._label_for = attrs.get("for")
+        elif tag == "h1":
+            self._in_h1 = True
+            self.h1.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "label":
+            self._label_for = None
+        elif tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data):
+        if self.buttons and self.buttons[-1]["text"] == "" and self.lasttag == "button":
+            self.buttons[-1]["text"] = data.strip()
+        if self._label_for:
+            self.labels[self._label_for] = self.labels.get(self._label_for, "") + data.strip()
+        if self._in_h1:
+            self.h1[-1] += data
+
+
+def parse(html: str) -> FormParser:
+    parser = FormParser()
+    parser.feed(html)
+    return parser
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def jwt_payload(token: str) -> dict:
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def basic_auth(broker) -> dict:
+    raw = f"{broker.client_id}:{broker.client_secret}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+
+def authorize_url(broker, redirect_uri, challenge, state, nonce, **extra) -> str:
+    params = {
+        "response_type": "code",
+        "client_id": broker.client_id,
+        "redirect_uri": redirect_uri,
+        "scope": "openid",
+        "state": state,
+        "nonce": nonce,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **extra,
+    }
+    return broker.discovery["authorization_endpoint"] + "?" + urllib.parse.urlencode(params)
+
+
+def callback_params(response: Response) -> dict:
+    assert response.status in (302, 303), (response.status, response.text[:500])
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(response.location).query))
+
+
+def local_redirect_uri() -> str:
+    # Nothing listens here: the flow stops at the redirect to it.
+    return f"http://127.0.0.1:{free_port()}/oidc/callback/"
+
+
+class Flow:
+    """One authorization-code + PKCE login through the broker's login page."""
+
+    def __init__(self, broker, browser=None, redirect_uri=None):
+        self.broker = broker
+        self.browser = browser or Browser()
+        self.redirect_uri = redirect_uri or local_redirect_uri()
+        self.verifier, self.challenge = pkce_pair()
+        self.state = secrets.token_urlsafe(12)
+        self.nonce = secrets.token_urlsafe(12)
+
+    def start(self, **extra) -> Response:
+        url = authorize_url(
+            self.broker, self.redirect_uri, self.challenge, self.state, self.nonce, **extra
+        )
+        return self.browser.follow(url, stop_at=self.redirect_uri)
+
+    def submit(
+        self,
+        page: Response,
+        method: str,
+        identity: str,
+        level: str | None = None,
+        action: str = "login",
+    ) -> Response:
+        form = parse(page.text).forms[f"{method}-form"]
+        level = level or form["selects"]["level"]["selected"]
+        data = {**form["fields"], "identity": identity, "level": level, "action": action}
+        url = urllib.parse.urljoin(page.url, form["action"])
+        return self.browser.follow(url, data=data, stop_at=self.redirect_uri)
+
+    def token(self, code: str, with_verifier: bool = True) -> Response:
+        data = {"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri}
+        if with_verifier:
+            data["code_verifier"] = self.verifier
+        return self.browser.request(
+            self.broker.discovery["token_endpoint"], data=data, headers=basic_auth(self.broker)
+        )
+
+    def login(self, method: str, identity: str, level: str | None = None, **extra) -> dict:
+        """Full login; returns the token response plus decoded id token and userinfo."""
+        page = self.start(**extra)
+        assert page.status == 200, page.text[:500]
+        params = callback_params(self.submit(page, method, identity, level))
+        assert params["state"] == self.state
+        tokens = self.token(params["code"]).json()
+        userinfo = self.browser.request(
+            self.broker.discovery["userinfo_endpoint"],
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        ).json()
+        return {**tokens, "claims": jwt_payload(tokens["id_token"]), "userinfo": userinfo}
+
+
+@pytest.fixture(scope="module")
+def broker():
+    with run_broker() as running:
+        yield running
+
+
+# --- start, discovery, keys ------------------------------------------------------------
+
+
+def test_discovery_document(broker):
+    discovery = broker.discovery
+    assert broker.issuer == f"http://127.0.0.1:{broker.port}"
+    assert discovery["issuer"] == broker.issuer
+    for endpoint in (
+        "authorization_endpoint",
+        "token_endpoint",
+        "userinfo_endpoint",
+        "jwks_uri",
+        "end_session_endpoint",
+    ):
+        assert discovery[endpoint].startswith(broker.issuer + "/"), endpoint
+    assert discovery["code_challenge_methods_supported"] == ["S256"]
+    assert discovery["response_types_supported"] == ["code"]
+    assert DIGID_SUBSTANTIEEL in discovery["acr_values_supported"]
+    assert EH3 in discovery["acr_values_supported"]
+    assert "http://eidas.europa.eu/LoA/high" in discovery["acr_values_supported"]
+    assert {"openid", "digid", "eherkenning", "eidas", "profile"} <= set(
+        discovery["scopes_supported"]
+    )
+    assert {"client_secret_basic", "client_secret_post"} <= set(
+        discovery["token_endpoint_auth_methods_supported"]
+    )
+
+
+def _jwks(broker) -> dict:
+    with urllib.request.urlopen(broker.discovery["jwks_uri"], timeout=5) as response:
+        return json.load(response)
+
+
+def test_jwks_has_one_rs256_key_with_kid(broker):
+    keys = _jwks(broker)["keys"]
+    assert len(keys) == 1
+    assert keys[0]["kty"] == "RSA"
+    assert keys[0]["alg"] == "RS256"
+    assert keys[0]["kid"]
+    assert "d" not in keys[0]  # public part only
+
+
+def test_fresh_key_per_start_and_port_closed_after_exit():
+    with run_broker() as first:
+        first_key = _jwks(first)["keys"][0]
+        port = first.port
+    with run_broker() as second:
+        second_key = _jwks(second)["keys"][0]
+    assert first_key["kid"] != second_key["kid"]
+    assert first_key["n"] != second_key["n"]
+    with pytest.raises(OSError):
+        urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/.well-known/openid-configuration", timeout=2
+        )
+
+
+# --- authorization code flow -------------------------------------------------------------
+
+
+def test_login_page_is_accessible_dutch_and_dev_only(broker):
+    page = Flow(broker).start()
+    assert page.status == 200
+    assert '<html lang="nl">' in page.text
+    assert "<main>" in page.text
+    doc = parse(page.text)
+    assert doc.h1 == ["Ontwikkel-broker: kies een testidentiteit"]
+    assert "Alleen voor ontwikkeling" in page.text
+    assert set(doc.forms) == {"digid-form", "eherkenning-form", "eidas-form"}
+    for method in ("digid", "eherkenning", "eidas"):
+        assert doc.labels[f"{method}-identity"] == "Testidentiteit"
+        assert doc.labels[f"{method}-level"] == "Betrouwbaarheidsniveau"
+    texts = {button["id"]: button["text"] for button in doc.buttons}
+    assert texts["digid-submit"] == "Inloggen met DigiD"
+    assert texts["eherkenning-submit"] == "Inloggen met eHerkenning"
+    assert texts["eidas-submit"] == "Inloggen met eIDAS"
+    assert texts["digid-cancel"] == "Annuleren"
+    assert page.text.count("<fieldset>") == 3 and page.text.count("<legend>") == 3
+
+
+def test_scope_selects_method_and_acr_values_preselect_level(broker):
+    page = Flow(broker).start(
+        scope="openid digid", acr_values=f"{DIGID_SUBSTANTIEEL} {DIGID_MIDDEN}"
+    )
+    doc = parse(page.text)
+    assert set(doc.forms) == {"digid-form"}
+    assert doc.forms["digid-form"]["selects"]["level"]["selected"] == DIGID_MIDDEN
+    assert "digid-missing-bsn" in doc.forms["digid-form"]["selects"]["identity"]["options"]
+
+
+def test_full_authorization_code_flow_with_pkce(broker):
+    flow = Flow(broker)
+    page = flow.start(scope="openid digid")
+    assert page.status == 200
+    params = callback_params(flow.submit(page, "digid", "digid-burger", DIGID_SUBSTANTIEEL))
+    assert flow.redirect_uri.startswith("http://127.0.0.1:")
+    assert params["state"] == flow.state
+    assert params["iss"] == broker.issuer
+    assert params["code"]
+
+    response = flow.token(params["code"])
+    assert response.status == 200, response.text
+    tokens = response.json()
+    assert tokens["token_type"].lower() == "bearer"
+    claims = jwt_payload(tokens["id_token"])
+    header = json.loads(base64.urlsafe_b64decode(tokens["id_token"].split(".")[0] + "=="))
+    assert header["alg"] == "RS256"
+    assert header["kid"] == _jwks(broker)["keys"][0]["kid"]
+    assert claims["iss"] == broker.issuer
+    assert claims["aud"] == broker.client_id
+    assert claims["sub"] == "digid-burger"
+    assert claims["bsn"] == "999993653"
+    assert claims["acr"] == DIGID_SUBSTANTIEEL
+    assert claims["nonce"] == flow.nonce
+    assert claims["login_method"] == "digid"
+
+    userinfo = flow.browser.request(
+        broker.discovery["userinfo_endpoint"],
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+    )
+    assert userinfo.status == 200
+    assert userinfo.json()["bsn"] == "999993653"
+    assert userinfo.json()["sub"] == "digid-burger"
+    assert userinfo.json()["login_method"] == "digid"
+
+
+def test_client_secret_post_is_accepted(broker):
+    flow = Flow(broker)
+    params = callback_params(flow.submit(flow.start(), "digid", "digid-other"))
+    response = flow.browser.request(
+        broker.discovery["token_endpoint"],
+        data={
+            "grant_type": "authorization_code",
+            "code": params["code"],
+            "redirect_uri": flow.redirect_uri,
+            "code_verifier": flow.verifier,
+            "client_id": broker.client_id,
+            "client_secret": broker.client_secret,
+        },
+    )
+    assert response.status == 200, response.text
+    assert jwt_payload(response.json()["id_token"])["bsn"] == "999991772"
+
+
+def test_cancel_returns_access_denied_with_state(broker):
+    flow = Flow(broker, redirect_uri="http://testserver/oidc/callback/")
+    page = flow.start(scope="openid eherkenning")
+    params = callback_params(flow.submit(page, "eherkenning", "eh-company", action="cancel"))
+    assert params["error"] == "access_denied"
+    assert params["state"] == flow.state
+    assert "code" not in params
+
+
+def test_token_request_without_code_verifier_fails(broker):
+    flow = Flow(broker)
+    params = callback_params(flow.submit(flow.start(), "digid", "digid-burger"))
+    response = flow.token(params["code"], with_verifier=False)
+    assert response.status == 400
+    assert response.json()["error"] in ("invalid_grant", "invalid_request")
+
+
+def test_authorization_request_without_pkce_is_rejected(broker):
+    browser = Browser()
+    redirect_uri = local_redirect_uri()
+    url = (
+        broker.discovery["authorization_endpoint"]
+        + "?"
+        + urllib.parse.urlencode(
+            {
+                "response_type": "code",
+                "client_id": broker.client_id,
+                "redirect_uri": redirect_uri,
+                "scope": "openid",
+                "state": "s1",
+            }
+        )
+    )
+    params = callback_params(browser.request(url))
+    assert params["error"] == "invalid_request"
+    assert params["state"] == "s1"
+
+
+def test_foreign_redirect_uri_is_rejected(broker):
+    _, challenge = pkce_pair()
+    url = authorize_url(broker, "https://rp.example.org/callback", challenge, "s", "n")
+    response = Browser().request(url)
+    assert response.status == 400
+    assert "redirect_uri" in response.text
+
+
+# --- SSO, step-up, logout ----------------------------------------------------------------
+
+
+def test_sso_step_up_and_logout(broker):
+    browser = Browser()
+    first = Flow(broker, browser).login("digid", "digid-burger", DIGID_BASIS)
+    assert first["claims"]["acr"] == DIGID_BASIS
+
+    # A broker session exists: a plain request is answered without login page.
+    sso = Flow(broker, browser)
+    params = callback_params(sso.start())
+    assert params["state"] == sso.state and "code" in params
+
+    # acr_values forces the login page again, preselected to the requested level.
+    step_up = Flow(broker, browser)
+    page = step_up.start(acr_values=DIGID_SUBSTANTIEEL)
+    assert page.status == 200
+    level_select = parse(page.text).forms["digid-form"]["selects"]["level"]
+    assert level_select["selected"] == DIGID_SUBSTANTIEEL
+    params = callback_params(step_up.submit(page, "digid", "digid-burger"))
+    stepped = jwt_payload(step_up.token(params["code"]).json()["id_token"])
+    assert stepped["acr"] == DIGID_SUBSTANTIEEL
+
+    # prompt=login forces it too.
+    assert Flow(broker, browser).start(prompt="login").status == 200
+
+    # RP-initiated logout with id_token_hint, post_logout_redirect_uri and state.
+    post_logout = f"http://localhost:{free_port()}/uitgelogd/"
+    url = (
+        broker.discovery["end_session_endpoint"]
+        + "?"
+        + urllib.parse.urlencode(
+            {
+                "id_token_hint": first["id_token"],
+                "post_logout_redirect_uri": post_logout,
+                "state": "bye",
+            }
+        )
+    )
+    done = submit_logout_page(browser, browser.request(url))
+    assert done.status in (302, 303)
+    assert done.location == f"{post_logout}?state=bye"
+
+    # No silent SSO after logout.
+    assert Flow(broker, browser).start().status == 200
+
+
+def submit_logout_page(browser: Browser, page: Response) -> Response:
+    """Press the no-JavaScript "Uitloggen" button of the broker's logout page."""
+    assert page.status == 200, page.text[:500]
+    assert '<html lang="nl">' in page.text
+    doc = parse(page.text)
+    button = next(b for b in doc.buttons if b.get("id") == "logout-submit")
+    assert button["text"] == "Uitloggen"
+    form = doc.forms[button["form"]]
+    return browser.request(form["action"], data={**form["fields"], button["name"]: button["value"]})
+
+
+def test_logout_without_broker_session_still_redirects_back(broker):
+    tokens = Flow(broker).login("digid", "digid-burger")
+    post_logout = "http://testserver/uitgelogd/"
+    url = (
+        broker.discovery["end_session_endpoint"]
+        + "?"
+        + urllib.parse.urlencode(
+            {
+                "id_token_hint": tokens["id_token"],
+                "post_logout_redirect_uri": post_logout,
+                "state": "st",
+            }
+        )
+    )
+    other_browser = Browser()  # has no broker session cookie
+    done = submit_logout_page(other_browser, other_browser.request(url))
+    assert done.location == f"{post_logout}?state=st"
+
+
+def test_step_up_as_other_identity_ends_previous_session(broker):
+    browser = Browser()
+    Flow(broker, browser).login("digid", "digid-burger")
+    flow = Flow(broker, browser)
+    page = flow.start(acr_values=DIGID_SUBSTANTIEEL)
+    # oidc-provider first ends the old session; the broker shows its own page.
+    switch = flow.submit(page, "digid", "digid-other")
+    assert switch.status == 200
+    params = callback_params(
+        browser.follow(submit_logout_page(browser, switch).location, stop_at=flow.redirect_uri)
+    )
+    assert params["state"] == flow.state
+    claims = jwt_payload(flow.token(params["code"]).json()["id_token"])
+    assert claims["sub"] == "digid-other" and claims["acr"] == DIGID_SUBSTANTIEEL
+
+
+# --- claims per method and style ---------------------------------------------------------
+
+
+def test_eherkenning_urn_claims(broker):
+    result = Flow(broker).login("eherkenning", "eh-branch", EH3, scope="openid eherkenning")
+    for claims in (result["claims"], result["userinfo"]):
+        assert claims["urn:etoegang:core:LegalSubjectID"] == "69599084"
+        assert claims["urn:etoegang:core:LegalSubjectID:namequalifier"] == (
+            "urn:etoegang:1.9:EntityConcernedID:KvKnr"
+        )
+        assert claims["urn:etoegang:1.9:ServiceRestriction:Vestigingsnr"] == "000038509490"
+        assert claims["urn:etoegang:core:ActingSubjectID"].startswith("acting-")
+        assert claims["login_method"] == "eherkenning"
+    assert result["claims"]["acr"] == EH3
+
+    rsin = Flow(broker).login("eherkenning", "eh-rsin-only", scope="openid eherkenning")["claims"]
+    assert rsin["urn:etoegang:core:LegalSubjectID"] == "002564440"
+    assert rsin["urn:etoegang:core:LegalSubjectID:namequalifier"].endswith(":RSIN")
+
+    missing = Flow(broker).login("eherkenning", "eh-missing-kvk")["claims"]
+    assert "urn:etoegang:core:LegalSubjectID" not in missing
+    assert "urn:etoegang:core:ActingSubjectID" in missing
+
+
+def test_eidas_and_missing_identifiers(broker):
+    eidas = Flow(broker).login("eidas", "eidas-person", scope="openid eidas")
+    for claims in (eidas["claims"], eidas["userinfo"]):
+        assert claims["eidas_pseudonym"] == "NL/DE/0123456789abcdef"
+        assert claims["sub"] == "eidas-person"
+        assert claims["given_name"] and claims["family_name"] and claims["birthdate"]
+    assert eidas["claims"]["acr"] == "http://eidas.europa.eu/LoA/low"
+    assert "eidas_pseudonym" not in Flow(broker).login("eidas", "eidas-missing-id")["claims"]
+    missing_bsn = Flow(broker).login("digid", "digid-missing-bsn")
+    assert "bsn" not in missing_bsn["claims"] and "bsn" not in missing_bsn["userinfo"]
+
+
+def test_plain_style_custom_loa_claim_and_token_delay():
+    env = {"BROKER_KVK_STYLE": "plain", "BROKER_LOA_CLAIM": "loa", "BROKER_TOKEN_DELAY_MS": "400"}
+    with run_broker(env=env) as broker:
+        flow = Flow(broker)
+        params = callback_params(flow.submit(flow.start(), "eherkenning", "eh-branch", EH3))
+        started = time.monotonic()
+        tokens = flow.token(params["code"]).json()
+        assert time.monotonic() - started >= 0.4
+        claims = jwt_payload(tokens["id_token"])
+        assert claims["kvk"] == "69599084"
+        assert claims["vestigingsnummer"] == "000038509490"
+        assert claims["acting_subject"].startswith("acting-")
+        assert not any(key.startswith("urn:etoegang") for key in claims)
+        assert claims["loa"] == EH3 and claims["acr"] == EH3
+        userinfo = flow.browser.request(
+            broker.discovery["userinfo_endpoint"],
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        ).json()
+        assert userinfo["loa"] == EH3 and userinfo["kvk"] == "69599084"
+
+        rsin = Flow(broker).login("eherkenning", "eh-rsin-only")["claims"]
+        assert rsin["rsin"] == "002564440" and "kvk" not in rsin
+
+
+def test_login_with_identity_of_other_method_is_refused(broker):
+    flow = Flow(broker)
+    page = flow.start()
+    response = flow.submit(page, "digid", "eh-company")
+    assert response.status == 400
+    assert "login-error" in response.text
+    # The interaction is still usable afterwards.
+    params = callback_params(flow.submit(page, "digid", "digid-burger"))
+    assert params["state"] == flow.state
+
+
+def test_prompt_consent_is_granted_without_screen(broker):
+    browser = Browser()
+    Flow(broker, browser).login("digid", "digid-burger")
+    flow = Flow(broker, browser)
+    params = callback_params(flow.start(prompt="consent"))
+    assert params["state"] == flow.state and "code" in params
+
+
+def test_run_broker_without_node_raises_clear_error(monkeypatch):
+    import tests.support.broker as broker_module
+
+    monkeypatch.setattr(broker_module.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="node"), broker_module.run_broker():
+        pass
+
+
+def test_elfproef_of_test_identities():
+    def elfproef(number: str) -> bool:
+        weights = [9, 8, 7, 6, 5, 4, 3, 2, -1]
+        return (
+            len(number) == 9
+            and sum(int(d) * w for d, w in zip(number, weights, strict=True)) % 11 == 0
+        )
+
+    for valid in ("999993653", "999990019", "999991772", "002564440"):
+        assert elfproef(valid), valid
+    assert not elfproef("123456789")
+
+
+def test_login_page_has_no_external_assets(broker):
+    page = Flow(broker).start()
+    assert not re.search(r"""(src|href)=["']https?://""", page.text)
+    assert "@import" not in page.text
