@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "profiles.session.SessionTimeoutMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
 ]
 
@@ -140,3 +141,7 @@ CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[OIDC_BROKER_ORIG
 LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"))
 
 AUTH_USER_MODEL = "auth.User"
+AUTHENTICATION_BACKENDS = [
+    "profiles.backends.BrokerBackend",
+    "django.contrib.auth.backends.ModelBackend",  # staff in the admin
+]

@@ -1,11 +1,18 @@
 """Writes for identities and profiles."""
 
+import hashlib
+import hmac
+import logging
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from profiles.models import Identity, Profile
+from config.request_context import current_request_id
+from profiles.models import Identity, LoginEvent, Profile
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -23,3 +30,45 @@ def profile_get_or_create(*, identity_type: str, value: str, branch: str = "") -
     user.set_unusable_password()
     user.save(update_fields=["password"])
     return Profile.objects.create(identity=identity, user=user)
+
+
+def pseudonymise(value: str) -> str:
+    """A keyed hash: the same person gets the same pseudonym, nobody can reverse it."""
+    if not value:
+        return ""
+    digest = hmac.new(settings.PSEUDONYM_KEY.encode(), value.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def login_event_record(
+    *,
+    kind: str,
+    method: str = "",
+    level: str = "",
+    identity: Identity | None = None,
+    acting_person: str = "",
+    success: bool = True,
+    reason: str = "",
+) -> LoginEvent:
+    """Audit one login, failed login, step-up, logout or expiry; the acting person pseudonymised."""
+    event = LoginEvent.objects.create(
+        kind=kind,
+        method=method,
+        level=level,
+        identity=identity,
+        acting_person=pseudonymise(acting_person),
+        success=success,
+        reason=reason,
+        request_id=current_request_id(),
+    )
+    logger.info(
+        "login event",
+        extra={
+            "event": kind,
+            "method": method,
+            "level": level,
+            "success": success,
+            "reason": reason,
+        },
+    )
+    return event

@@ -1,18 +1,25 @@
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+
+from profiles.login_views import safe_next
+from profiles.selectors import login_summary
+from profiles.session import current_login, level_required
 
 
 @require_GET
 def login_choice(request):
-    return render(request, "profiles/login.html", {"next": request.GET.get("next", "")})
+    next_url = safe_next(request, request.GET.get("next"))
+    if current_login(request):
+        return redirect(next_url or "profiles:overview")
+    return render(request, "profiles/login.html", {"next": next_url})
 
 
 @require_GET
-def login_start(request, method: str):
-    raise Http404  # the broker flow arrives with the login issue
-
-
-@require_POST
-def logout(request):
-    return redirect("home")
+@level_required()
+def overview(request):
+    profile = request.user.profile
+    return render(
+        request,
+        "profiles/overview.html",
+        {"profile": profile, "login_rows": login_summary(profile, current_login(request))},
+    )

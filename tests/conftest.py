@@ -36,3 +36,26 @@ def page(chromium, live_server):
 @pytest.fixture
 def axe():
     return browser_support.axe_violations
+
+
+@pytest.fixture(scope="session")
+def dev_broker():
+    """The development OpenID provider as a real process, for the whole test session."""
+    from tests.support.broker import run_broker
+
+    with run_broker() as broker:
+        yield broker
+
+
+@pytest.fixture
+def broker(dev_broker, settings):
+    """Point the portal at the running development broker."""
+    from django.core.cache import cache
+
+    from config.integrations.csp import content_security_policy
+
+    settings.OIDC_OP_DISCOVERY_URL = f"{dev_broker.issuer}/.well-known/openid-configuration"
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[dev_broker.issuer])
+    cache.clear()
+    yield dev_broker
+    cache.clear()

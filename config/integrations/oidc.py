@@ -18,6 +18,7 @@ OIDC_USE_NONCE = True
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
 OIDC_STORE_ID_TOKEN = True  # needed as id_token_hint at the broker's end-session endpoint
 OIDC_CREATE_USER = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "profiles:callback"
 OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 15 * 60
 
 # Either the discovery document or every endpoint explicitly; explicit endpoints win.

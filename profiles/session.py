@@ -1,0 +1,121 @@
+"""The login session: who logged in how, at which level, and for how long it stays valid.
+
+The method, level and acting person live in the session (and the audit trail), never on the
+profile: the next login may be someone else acting for the same company.
+"""
+
+import time
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import auth
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from profiles.choices import AssuranceLevel, LoginEventKind
+from profiles.services import login_event_record
+
+SESSION_KEY = "portal_login"
+# Paths that must not count as activity: the warning dialog polls nothing, but health probes
+# and static files never belong to a user's activity either.
+PASSIVE_PREFIXES = ("/static/", "/healthz", "/readyz")
+
+
+def clock() -> float:
+    """Seconds since the epoch. Tests move this clock instead of sleeping."""
+    return time.time()
+
+
+def session_login(request, *, method: str, level: str, acting_person: str) -> None:
+    now = clock()
+    request.session[SESSION_KEY] = {
+        "method": method,
+        "level": level,
+        "acting_person": acting_person,
+        "login_at": now,
+        "last_activity": now,
+    }
+
+
+def current_login(request) -> dict | None:
+    if not request.user.is_authenticated:
+        return None
+    return request.session.get(SESSION_KEY)
+
+
+def seconds_left(request) -> int:
+    """How long the session lasts without further activity (idle and absolute limits)."""
+    login = current_login(request)
+    if not login:
+        return 0
+    now = clock()
+    idle_end = login["last_activity"] + settings.SESSION_IDLE_TIMEOUT
+    absolute_end = login["login_at"] + settings.SESSION_ABSOLUTE_TIMEOUT
+    return max(0, int(min(idle_end, absolute_end) - now))
+
+
+def session_touch(request) -> None:
+    login = current_login(request)
+    if login:
+        login["last_activity"] = clock()
+        request.session.modified = True
+
+
+def session_end(request, *, kind: str) -> None:
+    """End the local session and audit why."""
+    login = current_login(request) or {}
+    profile = getattr(request.user, "profile", None)
+    login_event_record(
+        kind=kind,
+        method=login.get("method", ""),
+        level=login.get("level", ""),
+        identity=profile.identity if profile else None,
+        acting_person=login.get("acting_person", ""),
+    )
+    auth.logout(request)
+
+
+class SessionTimeoutMiddleware:
+    """Ends a portal session after idle time or its absolute length; keeps a live one alive."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if current_login(request) and not request.path.startswith(PASSIVE_PREFIXES):
+            if seconds_left(request) <= 0:
+                session_end(request, kind=LoginEventKind.SESSION_EXPIRED)
+                if request.htmx:
+                    response = self.get_response(request)
+                    response["HX-Redirect"] = reverse("profiles:session_expired")
+                    return response
+                return redirect("profiles:session_expired")
+            session_touch(request)
+        return self.get_response(request)
+
+
+def level_required(level_setting: str | None = None):
+    """A view needs a logged-in user at the level the named setting gives, or higher.
+
+    Below it the user steps up at the broker and comes back here. Without a setting, any level
+    the login method allows will do. The setting is read per request, so it stays configurable.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            login = current_login(request)
+            if not login:
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('profiles:login')}?{query}")
+            needed = getattr(settings, level_setting) if level_setting else ""
+            if needed and AssuranceLevel.rank(login["level"]) < AssuranceLevel.rank(needed):
+                query = urlencode({"next": request.get_full_path(), "level": needed})
+                start = reverse("profiles:login_start", args=[login["method"]])
+                return redirect(f"{start}?{query}")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
