@@ -43,7 +43,9 @@ format: $(VENV)/.installed
 
 # Extract new strings, then fill in locale/nl; English msgids are their own translation.
 messages: $(VENV)/.installed
-	$(DEV_ENV) $(PY) manage.py makemessages -l nl -l en --no-obsolete --ignore=.venv --ignore=dev --ignore=staticfiles
+	$(DEV_ENV) $(PY) manage.py makemessages -l nl -l en --no-obsolete --ignore=.venv --ignore=dev --ignore=staticfiles --ignore=tests
+	msgattrib --clear-fuzzy --clear-previous --no-wrap -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	msgfilter --keep-header --no-wrap -i locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po sed -e d
 	msgen --no-wrap -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 
 migrations-check: $(VENV)/.installed

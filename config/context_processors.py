@@ -1,9 +1,15 @@
 from django.conf import settings
 
+from profiles.session import seconds_left
+
 
 def portal(request):
-    """What every page's layout needs: the portal name and the session-warning timings."""
+    """What every page's layout needs: help contacts and the session-warning timings."""
     return {
-        "SESSION_IDLE_TIMEOUT": settings.SESSION_IDLE_TIMEOUT,
+        "HELP_EMAIL": settings.HELP_EMAIL,
+        "HELP_PHONE": settings.HELP_PHONE,
+        "HELP_PHONE_LINK": "".join(c for c in settings.HELP_PHONE if c.isdigit() or c == "+"),
         "SESSION_WARNING_BEFORE": settings.SESSION_WARNING_BEFORE,
+        "SESSION_WARNING_MINUTES": max(1, settings.SESSION_WARNING_BEFORE // 60),
+        "SESSION_SECONDS_LEFT": seconds_left(request) if hasattr(request, "user") else 0,
     }

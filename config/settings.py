@@ -16,6 +16,9 @@ SECRET_KEY = required("DJANGO_SECRET_KEY", dev_default="development-only-not-a-s
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Where users get help: shown on the help, privacy and accessibility pages.
+HELP_EMAIL = env.str("HELP_EMAIL", default="help@mijnomgevingzakelijk.example")
+HELP_PHONE = env.str("HELP_PHONE", default="020 123 45 67")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -138,6 +141,7 @@ from config.integrations.oidc import *  # noqa: E402,F403
 from config.integrations.oidc import OIDC_BROKER_ORIGIN  # noqa: E402
 
 CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[OIDC_BROKER_ORIGIN])
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"))
 
 AUTH_USER_MODEL = "auth.User"

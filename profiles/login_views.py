@@ -191,6 +191,10 @@ def logged_out(request):
 
 @require_GET
 def session_expired(request):
+    # The warning script comes here when its timer runs out; the server's clock may be a
+    # moment behind, so end the session here rather than let this visit extend it.
+    if current_login(request):
+        session_end(request, kind=LoginEventKind.SESSION_EXPIRED)
     return render(request, "profiles/session_expired.html")
 
 

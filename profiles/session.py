@@ -17,9 +17,9 @@ from profiles.choices import AssuranceLevel, LoginEventKind
 from profiles.services import login_event_record
 
 SESSION_KEY = "portal_login"
-# Paths that must not count as activity: the warning dialog polls nothing, but health probes
-# and static files never belong to a user's activity either.
-PASSIVE_PREFIXES = ("/static/", "/healthz", "/readyz")
+# Paths that are no user activity: probes, static files, and the page the warning script
+# opens when the time is up (it must not extend the session it announces the end of).
+PASSIVE_PREFIXES = ("/static/", "/healthz", "/readyz", "/sessie-verlopen")
 
 
 def clock() -> float:

@@ -24,7 +24,7 @@ def chromium(playwright_instance):
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def page(chromium, live_server, transactional_db):
     """A fresh browser tab (own cookies) with the live server as its base URL."""
     context = chromium.new_context(base_url=live_server.url, locale="nl-NL")
     page = context.new_page()

@@ -11,6 +11,8 @@ from tests.support.portal_login import BrokerUser, local_path
 
 pytestmark = pytest.mark.django_db
 
+EIDAS_ID = "NL/DE/0123456789abcdef"
+
 
 @pytest.mark.parametrize(
     ("method", "identity", "level", "expected"),
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.django_db
         ("digid", "digid-burger", "substantieel", (IdentityType.BSN, "999993653", "")),
         ("eherkenning", "eh-company", "basis", (IdentityType.KVK, "69599084", "")),
         ("eherkenning", "eh-branch", "hoog", (IdentityType.KVK, "69599084", "000038509490")),
-        ("eidas", "eidas-person", "substantieel", (IdentityType.EIDAS, "NL/DE/0123456789abcdef", "")),
+        ("eidas", "eidas-person", "substantieel", (IdentityType.EIDAS, EIDAS_ID, "")),
     ],
 )
 def test_each_method_logs_in_with_its_identity_and_level(
@@ -34,7 +36,10 @@ def test_each_method_logs_in_with_its_identity_and_level(
     assert client.session[SESSION_KEY]["level"] == level
     event = LoginEvent.objects.get(kind=LoginEventKind.LOGIN)
     assert (event.method, event.level, event.identity, event.success) == (
-        method, level, profile.identity, True,
+        method,
+        level,
+        profile.identity,
+        True,
     )
 
     overview = client.get("/mijn-gegevens")
@@ -137,18 +142,18 @@ def test_cancelling_at_the_broker_says_you_are_not_logged_in(client, broker):
     response = login_failure(
         client, method="digid", identity="digid-burger", level="midden", action="cancel"
     )
-    assert_problem(response, 200, "cancelled", "You stopped logging in")
+    assert_problem(response, 200, "cancelled", "U bent gestopt met inloggen")
 
 
 def test_a_missing_bsn_gives_an_error_page_and_no_user(client, broker):
     response = login_failure(client, method="digid", identity="digid-missing-bsn", level="midden")
-    assert_problem(response, 400, "missing_identifier", "We did not get your number")
+    assert_problem(response, 400, "missing_identifier", "Wij hebben uw nummer niet gekregen")
     assert not Identity.objects.exists()
 
 
 def test_an_invalid_bsn_gives_an_error_page_and_no_user(client, broker):
     response = login_failure(client, method="digid", identity="digid-invalid-bsn", level="midden")
-    assert_problem(response, 400, "invalid_identifier", "We got a number that is not right")
+    assert_problem(response, 400, "invalid_identifier", "Wij kregen een nummer dat niet klopt")
     assert not Identity.objects.exists()
 
 
@@ -156,27 +161,29 @@ def test_an_invalid_kvk_number_gives_an_error_page(client, broker):
     response = login_failure(
         client, method="eherkenning", identity="eh-invalid-kvk", level="substantieel"
     )
-    assert_problem(response, 400, "invalid_identifier", "We got a number that is not right")
+    assert_problem(response, 400, "invalid_identifier", "Wij kregen een nummer dat niet klopt")
 
 
 def test_an_rsin_only_login_explains_what_to_do(client, broker):
     response = login_failure(
         client, method="eherkenning", identity="eh-rsin-only", level="substantieel"
     )
-    assert_problem(response, 403, "rsin_only", "log in with DigiD")
+    assert_problem(response, 403, "rsin_only", "Log dan in met DigiD")
 
 
 def test_a_callback_with_an_unknown_state_is_refused(client, broker):
     client.get("/inloggen/digid")  # a real login is under way, with another state
     response = client.get("/oidc/callback?code=abc&state=forged")
-    assert_problem(response, 400, "state_mismatch", "Please log in again")
+    assert_problem(response, 400, "state_mismatch", "Log opnieuw in.")
 
 
 def test_a_state_is_used_only_once(client, broker):
     user = BrokerUser()
     page = user.choose(
         user.to_broker(client, "/inloggen/digid"),
-        method="digid", identity="digid-burger", level="midden",
+        method="digid",
+        identity="digid-burger",
+        level="midden",
     )
     first = user.back_to_portal(client, page)
     assert first.status_code == 302
@@ -192,9 +199,11 @@ def test_a_broker_that_is_down_gives_a_clear_page(client, settings):
     from tests.support.broker import free_port
 
     cache.clear()
-    settings.OIDC_OP_DISCOVERY_URL = f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"
+    settings.OIDC_OP_DISCOVERY_URL = (
+        f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"
+    )
     response = client.get("/inloggen/digid")
-    assert_problem(response, 503, "broker_unavailable", "Logging in does not work right now")
+    assert_problem(response, 503, "broker_unavailable", "Inloggen lukt nu niet")
 
 
 def test_a_broker_that_answers_too_slowly_gives_a_clear_page(client, settings):
@@ -208,7 +217,7 @@ def test_a_broker_that_answers_too_slowly_gives_a_clear_page(client, settings):
         settings.OIDC_TIMEOUT = 0.5
         response = login_failure(client, method="digid", identity="digid-burger", level="midden")
     cache.clear()
-    assert_problem(response, 503, "broker_unavailable", "Logging in does not work right now")
+    assert_problem(response, 503, "broker_unavailable", "Inloggen lukt nu niet")
 
 
 def test_a_token_signed_with_an_unknown_key_is_refused(client, broker, settings):
@@ -218,7 +227,7 @@ def test_a_token_signed_with_an_unknown_key_is_refused(client, broker, settings)
         # Keys of another broker: the ID token's signature cannot be checked against them.
         settings.OIDC_OP_EXPLICIT_ENDPOINTS = {"jwks_uri": other.discovery["jwks_uri"]}
         response = login_failure(client, method="digid", identity="digid-burger", level="midden")
-    assert_problem(response, 400, "invalid_token", "We could not check your login")
+    assert_problem(response, 400, "invalid_token", "Wij konden uw inlog niet controleren")
 
 
 def test_a_token_for_another_client_is_refused(client, broker, settings):
@@ -265,7 +274,7 @@ def test_a_step_up_that_stays_too_low_is_refused(client, broker):
         client, user.choose(page, method="digid", identity="digid-burger", level="midden")
     )
     assert back.status_code == 403
-    assert "You need a more secure login for this" in back.content.decode()
+    assert "Hiervoor moet u veiliger inloggen" in back.content.decode()
     assert client.get("/wijzigen-test").status_code == 302
 
 

@@ -52,7 +52,9 @@ def test_no_message_is_left_untranslated(tmp_path, language):
             text=True,
             check=True,
         )
-        entries = [e for e in result.stdout.split("\n\n") if "msgid" in e and 'msgid ""\nmsgstr' not in e]
+        entries = [
+            e for e in result.stdout.split("\n\n") if "msgid" in e and 'msgid ""\nmsgstr' not in e
+        ]
         problems += entries
     assert not problems, f"{len(problems)} {language} messages need a translation:\n" + "\n\n".join(
         problems[:20]

@@ -16,3 +16,13 @@ def test_security_headers_are_on_every_page(client, path, settings):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_a_valid_token_gets_a_clear_page_and_nothing_happens():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/uitloggen")
+    assert response.status_code == 403
+    assert "Wij konden uw formulier niet verwerken" in response.content.decode()

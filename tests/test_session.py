@@ -1,0 +1,85 @@
+"""Session length: idle timeout, absolute length, 'Doorgaan' — by moving the clock."""
+
+import pytest
+
+from profiles import session as session_module
+from profiles.choices import LoginEventKind
+from profiles.models import LoginEvent
+from tests.support.clock import Clock
+from tests.support.portal_login import BrokerUser
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    moved = Clock()
+    monkeypatch.setattr(session_module, "clock", moved)
+    return moved
+
+
+@pytest.fixture
+def logged_in(client, broker, clock):
+    BrokerUser().login(client, method="digid", identity="digid-burger", level="midden")
+    return client
+
+
+def test_a_session_idle_for_15_minutes_ends_with_an_explanation(logged_in, clock):
+    clock.forward(15 * 60 + 1)
+    response = logged_in.get("/mijn-gegevens")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/sessie-verlopen"
+    page = logged_in.get("/sessie-verlopen")
+    assert "Uw sessie is afgelopen" in page.content.decode()
+    assert logged_in.get("/mijn-gegevens")["Location"].startswith("/inloggen")
+    assert LoginEvent.objects.filter(kind=LoginEventKind.SESSION_EXPIRED).count() == 1
+
+
+def test_activity_keeps_the_session_alive(logged_in, clock):
+    for _ in range(4):
+        clock.forward(10 * 60)
+        assert logged_in.get("/mijn-gegevens").status_code == 200
+
+
+def test_continue_in_the_warning_extends_the_session(logged_in, clock):
+    clock.forward(14 * 60)
+    response = logged_in.post("/sessie-verlengen", HTTP_ACCEPT="application/json")
+    assert response.json() == {"seconds_left": 15 * 60}
+    clock.forward(14 * 60)
+    assert logged_in.get("/mijn-gegevens").status_code == 200
+
+
+def test_continue_without_javascript_returns_to_the_page(logged_in, clock):
+    clock.forward(14 * 60)
+    response = logged_in.post("/sessie-verlengen", {"next": "/mijn-gegevens"})
+    assert response["Location"] == "/mijn-gegevens"
+
+
+def test_continue_after_the_end_does_not_bring_the_session_back(logged_in, clock):
+    clock.forward(16 * 60)
+    response = logged_in.post("/sessie-verlengen", HTTP_ACCEPT="application/json")
+    assert response.status_code == 302
+    assert logged_in.get("/mijn-gegevens")["Location"].startswith("/inloggen")
+
+
+def test_a_session_ends_after_its_absolute_length_even_when_active(logged_in, clock, settings):
+    settings.SESSION_ABSOLUTE_TIMEOUT = 60 * 60
+    for _ in range(4):
+        clock.forward(14 * 60)
+        assert logged_in.get("/mijn-gegevens").status_code == 200
+    clock.forward(5 * 60)
+    assert logged_in.get("/mijn-gegevens")["Location"] == "/sessie-verlopen"
+
+
+def test_the_idle_timeout_is_configurable(logged_in, clock, settings):
+    settings.SESSION_IDLE_TIMEOUT = 5 * 60
+    clock.forward(5 * 60 + 1)
+    assert logged_in.get("/mijn-gegevens")["Location"] == "/sessie-verlopen"
+
+
+def test_the_page_tells_the_warning_script_how_long_is_left(logged_in, clock):
+    clock.forward(60)
+    page = logged_in.get("/mijn-gegevens").content.decode()
+    assert 'data-session-left="900"' in page
+    assert 'id="session-dialog"' in page
