@@ -139,6 +139,8 @@ from config.integrations.csp import content_security_policy  # noqa: E402
 from config.integrations.logging import logging_config  # noqa: E402
 from config.integrations.oidc import *  # noqa: E402,F403
 from config.integrations.oidc import OIDC_BROKER_ORIGIN  # noqa: E402
+from config.integrations.registers import *  # noqa: E402,F403
+from config.integrations.sms import *  # noqa: E402,F403
 
 CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[OIDC_BROKER_ORIGIN])
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"

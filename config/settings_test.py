@@ -18,6 +18,10 @@ os.environ.setdefault("PSEUDONYM_KEY", "test-only-pseudonym-key")
 os.environ.setdefault("DJANGO_HTTPS", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Text messages stay in profiles.sms.outbox; the source registers use their demo data.
+os.environ.setdefault("SMS_BACKEND", "memory")
+for register in ("KVK", "BRP", "BAG"):
+    os.environ.setdefault(f"REGISTER_{register}_BACKEND", "demo")
 
 from config.settings import *  # noqa: F403
 

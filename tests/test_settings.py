@@ -16,6 +16,13 @@ PRODUCTION_ENV = {
     "OIDC_RP_CLIENT_SECRET": "secret",
     "OIDC_OP_DISCOVERY_URL": "https://broker.example/.well-known/openid-configuration",
     "PSEUDONYM_KEY": "pseudonym-key",
+    "SMS_GATEWAY_URL": "https://sms.example/v1/messages",
+    "SMS_GATEWAY_API_KEY": "sms-key",
+    **{
+        f"REGISTER_{name}_{part}": value
+        for name in ("KVK", "BRP", "BAG")
+        for part, value in (("URL", f"https://{name.lower()}.example/api"), ("API_KEY", "key"))
+    },
 }
 
 
@@ -48,6 +55,11 @@ def test_production_settings_start_when_everything_is_set():
         "OIDC_RP_CLIENT_SECRET",
         "OIDC_OP_DISCOVERY_URL",
         "PSEUDONYM_KEY",
+        "SMS_GATEWAY_URL",
+        "SMS_GATEWAY_API_KEY",
+        "REGISTER_KVK_URL",
+        "REGISTER_BRP_API_KEY",
+        "REGISTER_BAG_URL",
     ],
 )
 def test_production_refuses_to_start_without_a_required_setting(missing):

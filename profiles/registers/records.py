@@ -77,7 +77,8 @@ class Name:
 
 @dataclass(frozen=True)
 class Person:
-    bsn: str
+    # Kept out of repr so that a logged or printed record does not leak the BSN.
+    bsn: str = field(repr=False)
     naam: Name = field(default_factory=Name)
     verblijfplaats: Address | None = None
 
