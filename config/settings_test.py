@@ -23,7 +23,7 @@ os.environ.setdefault("SMS_BACKEND", "memory")
 for register in ("KVK", "BRP", "BAG"):
     os.environ.setdefault(f"REGISTER_{register}_BACKEND", "demo")
 
-from config.settings import *  # noqa: F403
+from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Hashed static names need collectstatic; tests serve the source files.
