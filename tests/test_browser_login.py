@@ -125,3 +125,20 @@ def test_the_timeout_warning_lets_you_continue_and_expiry_logs_you_out(
     assert axe(page) == []
     page.goto("/mijn-gegevens")
     assert "/inloggen" in page.url
+
+
+@pytest.mark.urls("tests.support.problem_urls")
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_login_error_page_is_accessible_and_explains_itself(page, live_server, axe, language):
+    from profiles.login_errors import PROBLEMS
+
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    titles = set()
+    for reason in PROBLEMS:
+        page.goto(f"/login-problem/{reason}")
+        titles.add(page.locator("h1").inner_text())
+        assert reason in page.locator("main").inner_text()
+        assert axe(page) == [], reason
+    assert len(titles) == len(PROBLEMS)
