@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "auditlog",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "config",
     "profiles",
     "consent",
@@ -52,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "profiles.session.SessionTimeoutMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "profiles.audit.PortalAuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,17 +138,20 @@ SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- Integrations --------------------------------------------------------------------------
 from config.integrations.csp import content_security_policy  # noqa: E402
+from config.integrations.email import *  # noqa: E402,F403
 from config.integrations.logging import logging_config  # noqa: E402
 from config.integrations.oidc import *  # noqa: E402,F403
 from config.integrations.oidc import OIDC_BROKER_ORIGIN  # noqa: E402
 from config.integrations.registers import *  # noqa: E402,F403
 from config.integrations.sms import *  # noqa: E402,F403
+from config.integrations.tasks import *  # noqa: E402,F403
 
 CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[OIDC_BROKER_ORIGIN])
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"))
 
 AUTH_USER_MODEL = "auth.User"
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # an IP address is personal data we do not need
 AUTHENTICATION_BACKENDS = [
     "profiles.backends.BrokerBackend",
     "django.contrib.auth.backends.ModelBackend",  # staff in the admin

@@ -20,6 +20,10 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Text messages stay in profiles.sms.outbox; the source registers use their demo data.
 os.environ.setdefault("SMS_BACKEND", "memory")
+os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
+os.environ.setdefault("DEFAULT_FROM_EMAIL", "Mijn Omgeving Zakelijk <noreply@test.example>")
+# Tasks run at once, inside the request that enqueues them; the worker has its own tests.
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 for register in ("KVK", "BRP", "BAG"):
     os.environ.setdefault(f"REGISTER_{register}_BACKEND", "demo")
 
@@ -28,6 +32,7 @@ from config.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Hashed static names need collectstatic; tests serve the source files.
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Mail stays in django.core.mail.outbox unless a test sends it to a real SMTP server.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files straight from the sources (no collectstatic before a test run).
 STATIC_ROOT = None

@@ -35,3 +35,33 @@ class LoginEventKind(models.TextChoices):
     STEP_UP = "step_up", _("step-up")
     LOGOUT = "logout", _("logout")
     SESSION_EXPIRED = "session_expired", _("session expired")
+
+
+class ContactKind(models.TextChoices):
+    EMAIL = "email", _("e-mail address")
+    PHONE = "phone", _("phone number")
+
+
+class ContactPreference(models.TextChoices):
+    DIGITAL = "digitaal", _("digital")
+    POST = "post", _("by post")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the code")
+    VERIFIED = "verified", _("confirmed")
+    BLOCKED = "blocked", _("too many wrong codes")
+    SUPERSEDED = "superseded", _("replaced by a newer code")
+
+
+class Register(models.TextChoices):
+    KVK = "kvk", _("Business Register (KvK)")
+    BRP = "brp", _("Personal Records Database (BRP)")
+    BAG = "bag", _("address register (BAG)")
+
+
+class TerugmeldingStatus(models.TextChoices):
+    NEW = "new", _("new")
+    IN_PROGRESS = "in_progress", _("in progress")
+    FORWARDED = "forwarded", _("passed on to the register")
+    CLOSED = "closed", _("closed")

@@ -2,7 +2,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from profiles.choices import IdentityType, LoginEventKind, LoginMethod
+from profiles.choices import (
+    ContactKind,
+    ContactPreference,
+    IdentityType,
+    LoginEventKind,
+    LoginMethod,
+    Register,
+    TerugmeldingStatus,
+    VerificationStatus,
+)
 
 
 class Identity(models.Model):
@@ -48,12 +57,32 @@ class Profile(models.Model):
         verbose_name=_("user"),
     )
     display_name = models.CharField(_("name"), max_length=200, blank=True, default="")
+    contact_preference = models.CharField(
+        _("contact preference"),
+        max_length=10,
+        choices=ContactPreference.choices,
+        blank=True,
+        default="",
+    )
+    contact_preference_changed_at = models.DateTimeField(
+        _("contact preference changed at"), null=True, blank=True
+    )
+    # Raised on every change of the preference: a form from an older page cannot overwrite it.
+    contact_preference_version = models.PositiveIntegerField(
+        _("contact preference version"), default=0
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contact_preference__in=["", *ContactPreference.values]),
+                name="profile_contact_preference_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or str(self.identity)
@@ -90,3 +119,133 @@ class LoginEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.method} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ContactDetail(models.Model):
+    """The profile's e-mail address or phone number. Only a confirmed value is ever stored here."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="contact_details", verbose_name=_("profile")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
+    # E-mail as entered (domain lower-cased); phone in E.164, e.g. +31612345678.
+    value = models.CharField(_("value"), max_length=254)
+    verified_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact detail")
+        verbose_name_plural = _("contact details")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "kind"], name="contact_detail_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class Verification(models.Model):
+    """A code sent to a new e-mail address or phone number, to prove it belongs to the user."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="verifications", verbose_name=_("profile")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
+    new_value = models.CharField(_("new value"), max_length=254)
+    # The version of the contact detail the user saw; a change meanwhile is a conflict.
+    base_version = models.PositiveIntegerField(_("version seen"), default=0)
+    # Empty until the worker has made and sent the code: the code itself is never stored.
+    code_hash = models.CharField(_("code (hashed)"), max_length=128, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        indexes = [models.Index(fields=["profile", "created_at"], name="verification_profile_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_status_display()}"
+
+
+class PostalAddress(models.Model):
+    """Where post goes: a Dutch address completed from BAG, or a foreign address in lines."""
+
+    profile = models.OneToOneField(
+        Profile, on_delete=models.CASCADE, related_name="postal_address", verbose_name=_("profile")
+    )
+    country = models.CharField(_("country"), max_length=2, default="NL")
+    street = models.CharField(_("street"), max_length=200, blank=True, default="")
+    house_number = models.CharField(_("house number"), max_length=10, blank=True, default="")
+    house_letter = models.CharField(_("house letter"), max_length=1, blank=True, default="")
+    addition = models.CharField(_("addition"), max_length=10, blank=True, default="")
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True, default="")
+    city = models.CharField(_("town or city"), max_length=200, blank=True, default="")
+    # A foreign address as the user writes it, one line per line, without the country.
+    foreign_lines = models.TextField(_("address lines"), blank=True, default="")
+    bag_id = models.CharField(_("BAG id"), max_length=16, blank=True, default="")
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("postal address")
+        verbose_name_plural = _("postal addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(country="NL") & ~models.Q(postcode="") & ~models.Q(house_number="")
+                )
+                | (~models.Q(country="NL") & ~models.Q(foreign_lines="")),
+                name="postal_address_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return " / ".join(self.lines)
+
+    @property
+    def lines(self) -> list[str]:
+        if self.country != "NL":
+            return [*self.foreign_lines.splitlines(), self.country]
+        number = f"{self.house_number}{self.house_letter}"
+        if self.addition:
+            number = f"{number}-{self.addition}"
+        postcode = f"{self.postcode[:4]} {self.postcode[4:]}".strip()
+        return [f"{self.street} {number}".strip(), f"{postcode} {self.city}".strip()]
+
+
+class Terugmelding(models.Model):
+    """A report from the user that a source register's data about them is wrong."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.PROTECT, related_name="terugmeldingen", verbose_name=_("profile")
+    )
+    register = models.CharField(_("register"), max_length=10, choices=Register.choices)
+    item = models.CharField(_("item"), max_length=100)
+    shown_value = models.TextField(_("value shown"), blank=True, default="")
+    note = models.TextField(_("what is wrong, in the user's words"))
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=TerugmeldingStatus.choices,
+        default=TerugmeldingStatus.NEW,
+    )
+    staff_note = models.TextField(_("staff note"), blank=True, default="")
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report of wrong register data")
+        verbose_name_plural = _("reports of wrong register data")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_register_display()}: {self.item}"

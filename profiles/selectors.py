@@ -1,10 +1,21 @@
 """Reads for the profile pages."""
 
+import phonenumbers
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from profiles.choices import AssuranceLevel, IdentityType, LoginMethod
-from profiles.models import Profile
+from profiles.choices import (
+    AssuranceLevel,
+    ContactKind,
+    ContactPreference,
+    IdentityType,
+    LoginMethod,
+    VerificationStatus,
+)
+from profiles.models import ContactDetail, PostalAddress, Profile, Verification
 
 _NUMBER_LABELS = {
     IdentityType.BSN: gettext_lazy("BSN (citizen service number)"),
@@ -25,3 +36,76 @@ def login_summary(profile: Profile, login: dict) -> list[dict]:
     if identity.branch:
         rows.append({"key": _("Branch number"), "value": identity.branch})
     return rows
+
+
+def display_phone(e164: str) -> str:
+    """Dutch numbers in the national format (06 12345678), others internationally."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 31
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def _state(changed_at, verified: bool) -> str:
+    if not changed_at:
+        return ""
+    when = date_format(timezone.localtime(changed_at), "j F Y")
+    if verified:
+        return _("Confirmed on %(date)s") % {"date": when}
+    return _("Changed on %(date)s") % {"date": when}
+
+
+def contact_overview(profile: Profile) -> dict:
+    """Everything 'Mijn gegevens' shows of the user's own details, in three queries."""
+    details = {d.kind: d for d in ContactDetail.objects.filter(profile=profile)}
+    address = PostalAddress.objects.filter(profile=profile).first()
+    pending = list(
+        Verification.objects.filter(
+            profile=profile, status=VerificationStatus.PENDING, expires_at__gt=timezone.now()
+        ).order_by("-created_at")
+    )
+    email, phone = details.get(ContactKind.EMAIL), details.get(ContactKind.PHONE)
+    preference = profile.contact_preference
+    rows = [
+        {
+            "key": _("E-mail address"),
+            "value": email.value if email else "",
+            "hint": _state(email.verified_at, True) if email else "",
+            "action_url": reverse("profiles:contact_change", args=["e-mailadres"]),
+        },
+        {
+            "key": _("Phone number"),
+            "value": display_phone(phone.value) if phone else "",
+            "hint": _state(phone.verified_at, True) if phone else "",
+            "action_url": reverse("profiles:contact_change", args=["telefoonnummer"]),
+        },
+        {
+            "key": _("Postal address"),
+            "value": "\n".join(address.lines) if address else "",
+            "hint": _state(address.updated_at, False) if address else "",
+            "action_url": reverse("profiles:address_where"),
+        },
+        {
+            "key": _("How we contact you"),
+            "value": ContactPreference(preference).label if preference else "",
+            "hint": _state(profile.contact_preference_changed_at, False),
+            "action_url": reverse("profiles:preference"),
+        },
+    ]
+    return {
+        "rows": rows,
+        "pending": [
+            {
+                "kind": v.kind,
+                "value": v.new_value if v.kind == ContactKind.EMAIL else display_phone(v.new_value),
+                "slug": "e-mailadres" if v.kind == ContactKind.EMAIL else "telefoonnummer",
+            }
+            for v in pending
+        ],
+    }

@@ -2,7 +2,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from profiles.login_views import safe_next
-from profiles.selectors import login_summary
+from profiles.register_selectors import register_blocks
+from profiles.selectors import contact_overview, login_summary
 from profiles.session import current_login, level_required
 
 
@@ -21,5 +22,10 @@ def overview(request):
     return render(
         request,
         "profiles/overview.html",
-        {"profile": profile, "login_rows": login_summary(profile, current_login(request))},
+        {
+            "profile": profile,
+            "contact": contact_overview(profile),
+            "registers": register_blocks(profile),
+            "login_rows": login_summary(profile, current_login(request)),
+        },
     )

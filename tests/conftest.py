@@ -59,3 +59,16 @@ def broker(dev_broker, settings):
     cache.clear()
     yield dev_broker
     cache.clear()
+
+
+@pytest.fixture
+def login(client, broker):
+    """Log the test client in through the real broker: login(method, identity, level)."""
+    from tests.support.portal_login import BrokerUser
+
+    def log_in(method="digid", identity="digid-burger", level="substantieel"):
+        response = BrokerUser().login(client, method=method, identity=identity, level=level)
+        assert response.status_code == 302, response.content[:300]
+        return response.wsgi_request.user.profile
+
+    return log_in

@@ -18,6 +18,8 @@ PRODUCTION_ENV = {
     "PSEUDONYM_KEY": "pseudonym-key",
     "SMS_GATEWAY_URL": "https://sms.example/v1/messages",
     "SMS_GATEWAY_API_KEY": "sms-key",
+    "EMAIL_URL": "smtp+tls://portal:secret@smtp.example:587",
+    "DEFAULT_FROM_EMAIL": "Mijn Omgeving Zakelijk <noreply@example.nl>",
     **{
         f"REGISTER_{name}_{part}": value
         for name in ("KVK", "BRP", "BAG")
@@ -57,6 +59,8 @@ def test_production_settings_start_when_everything_is_set():
         "PSEUDONYM_KEY",
         "SMS_GATEWAY_URL",
         "SMS_GATEWAY_API_KEY",
+        "EMAIL_URL",
+        "DEFAULT_FROM_EMAIL",
         "REGISTER_KVK_URL",
         "REGISTER_BRP_API_KEY",
         "REGISTER_BAG_URL",

@@ -1,0 +1,28 @@
+"""The audit trail (django-auditlog) with who changed what and how they were logged in."""
+
+from auditlog.middleware import AuditlogMiddleware
+
+from profiles.session import current_login
+
+
+class PortalAuditlogMiddleware(AuditlogMiddleware):
+    """Adds the login method and level (or 'staff') to every audit entry of the request."""
+
+    def get_extra_data(self, request):
+        data = super().get_extra_data(request)
+        login = current_login(request) if hasattr(request, "user") else None
+        if login:
+            data["additional_data"] = {"login_method": login["method"], "level": login["level"]}
+        elif getattr(request, "user", None) is not None and request.user.is_staff:
+            data["additional_data"] = {"actor_kind": "staff"}
+        return data
+
+
+def register_audited_models() -> None:
+    from auditlog.registry import auditlog
+
+    from profiles.models import ContactDetail, PostalAddress, Profile
+
+    auditlog.register(ContactDetail, include_fields=["value", "verified_at"])
+    auditlog.register(PostalAddress, exclude_fields=["version", "updated_at", "bag_id"])
+    auditlog.register(Profile, include_fields=["contact_preference"])
