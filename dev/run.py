@@ -1,4 +1,4 @@
-"""`make run`: the development broker and the portal (later also the task worker), stopped together.
+"""`make run`: the development broker, the portal and the task worker, stopped together.
 
 Development only. Everything it sets is a development value; production sets its own.
 """
@@ -46,6 +46,8 @@ def main() -> None:
         processes.append(
             subprocess.Popen([python, "manage.py", "runserver", PORTAL_ADDRESS], env=env, cwd=REPO)
         )
+        # E-mail and SMS (codes, notices) go out from here, never from inside a request.
+        processes.append(subprocess.Popen([python, "manage.py", "db_worker"], env=env, cwd=REPO))
         print(
             f"\nMijn Omgeving Zakelijk: http://{PORTAL_ADDRESS}  (stop with Ctrl+C)\n", flush=True
         )
