@@ -4,14 +4,10 @@ local HTTP server that answers in the registers' own JSON shapes."""
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +19,7 @@ from profiles.registers.demo import DemoBagClient, DemoBrpClient, DemoKvkClient
 from profiles.registers.errors import REGISTER_NAMES
 from profiles.registers.kvk import HttpKvkClient, parse_full_address
 from profiles.registers.records import Address, Name, normalise_postcode
+from tests.support.http_peer import http_peer, unused_port
 
 REPO = Path(__file__).resolve().parents[1]
 BURGER_BSN = "999993653"
@@ -87,46 +84,21 @@ def _ok(request: dict) -> tuple[int, object]:
     return (200, kvk[path]) if method == "GET" and path in kvk else FAILURES["missing"]
 
 
-class _Register(BaseHTTPRequestHandler):
-    def do_GET(self):
-        url = urlsplit(self.path)
-        mode, _, rest = url.path[1:].partition("/")
-        size = int(self.headers.get("Content-Length") or 0)
-        request = {
-            "method": self.command,
-            "path": f"/{rest}",
-            "query": parse_qs(url.query),
-            "headers": {k.lower(): v for k, v in self.headers.items()},
-            "body": json.loads(self.rfile.read(size)) if size else None,
-        }
-        self.server.seen.append(request)
-        if mode == "slow":
-            time.sleep(TIMEOUT * 5)
-        status, payload = _ok(request) if mode == "ok" else FAILURES[mode]
-        data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the slow case: the client gave up before the answer came
-
-    do_POST = do_GET
-
-    def log_message(self, *args):
-        pass
+def _answer(request: dict) -> tuple[int, object, float]:
+    # The first path segment picks how the register behaves; the rest is the API path, which
+    # is what the recorded request keeps.
+    mode, _, rest = request["path"][1:].partition("/")
+    request["path"] = f"/{rest}"
+    if mode == "slow":
+        return 200, {}, TIMEOUT * 5
+    status, payload = _ok(request) if mode == "ok" else FAILURES[mode]
+    return status, payload, 0
 
 
 @pytest.fixture(scope="module")
 def register():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Register)
-    server.daemon_threads, server.block_on_close, server.seen = True, False, []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with http_peer(_answer) as server:
+        yield server
 
 
 @pytest.fixture
@@ -137,11 +109,7 @@ def seen(register):
 
 def clients(register, mode: str) -> dict:
     """An HTTP client per register, pointed at the local register in the given mode."""
-    port = register.server_address[1]
-    if mode == "refused":  # a port nobody listens on
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+    port = unused_port() if mode == "refused" else register.server_address[1]
     url = f"http://127.0.0.1:{port}/{mode}"
     o = {"base_url": url, "api_key": "test-key", "timeout": TIMEOUT}
     return {"kvk": HttpKvkClient(**o), "brp": HttpBrpClient(**o), "bag": HttpBagClient(**o)}

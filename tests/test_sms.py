@@ -1,15 +1,11 @@
 """SMS gateways: the console and memory gateways, the choice of backend, and the HTTP gateway
 against a real local HTTP server."""
 
-import json
 import logging
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,6 +19,7 @@ from profiles.sms import (
     SmsDeliveryFailed,
     sms_gateway,
 )
+from tests.support.http_peer import http_peer, unused_port
 
 REPO = Path(__file__).resolve().parents[1]
 NUMBER = "+31612345678"
@@ -39,40 +36,15 @@ ANSWERS = {
 }
 
 
-class _Provider(BaseHTTPRequestHandler):
-    def do_POST(self):
-        size = int(self.headers.get("Content-Length") or 0)
-        self.server.seen.append(
-            {
-                "path": self.path,
-                "headers": {k.lower(): v for k, v in self.headers.items()},
-                "body": json.loads(self.rfile.read(size)) if size else None,
-            }
-        )
-        if self.path == "/slow":
-            time.sleep(TIMEOUT * 5)
-        status, body = ANSWERS[self.path]
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body.encode())
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the slow case: the portal gave up before the answer came
-
-    def log_message(self, *args):
-        pass
+def _answer(request: dict) -> tuple[int, str, float]:
+    status, body = ANSWERS[request["path"]]
+    return status, body, TIMEOUT * 5 if request["path"] == "/slow" else 0
 
 
 @pytest.fixture(scope="module")
 def provider():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Provider)
-    server.daemon_threads, server.block_on_close, server.seen = True, False, []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with http_peer(_answer) as server:
+        yield server
 
 
 @pytest.fixture
@@ -82,11 +54,7 @@ def seen(provider):
 
 
 def gateway(provider, path: str) -> HttpSmsGateway:
-    port = provider.server_address[1]
-    if path == "/refused":  # a port nobody listens on
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+    port = unused_port() if path == "/refused" else provider.server_address[1]
     url = f"http://127.0.0.1:{port}{path}"
     return HttpSmsGateway(url=url, api_key="sms-test-key", timeout=TIMEOUT)
 
