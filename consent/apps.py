@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ConsentConfig(AppConfig):
     name = "consent"
     verbose_name = _("Purposes and consent")
+
+    def ready(self):
+        from consent.audit import register_audited_models
+
+        register_audited_models()

@@ -8,3 +8,42 @@ class OrganisationKind(models.TextChoices):
     WATERSCHAP = "waterschap", _("water authority")
     RIJKSOVERHEID = "rijksoverheid", _("central government")
     OTHER = "other", _("other")
+
+
+class DoelbindingStatus(models.TextChoices):
+    CONCEPT = "concept", _("draft")
+    ACTIVE = "actief", _("active")
+    WITHDRAWN = "ingetrokken", _("withdrawn")
+
+
+class LegalBasis(models.TextChoices):
+    """AVG (GDPR) article 6: a legal task (6.1.e) or consent (6.1.a)."""
+
+    LEGAL_TASK = "wettelijke_taak", _("legal task (GDPR art. 6(1)(e))")
+    CONSENT = "toestemming", _("consent (GDPR art. 6(1)(a))")
+
+
+class DataField(models.TextChoices):
+    """The profile data a doelbinding may use."""
+
+    EMAIL = "email", _("e-mail address")
+    PHONE = "phone", _("phone number")
+    POSTAL_ADDRESS = "postal_address", _("postal address")
+    CONTACT_PREFERENCE = "contact_preference", _("contact preference")
+
+
+class ConsentChannel(models.TextChoices):
+    PORTAL = "portal", _("portal")
+
+
+class Reason(models.TextChoices):
+    """Why may_process says yes or no; organisations see these codes in API answers."""
+
+    ALLOWED = "allowed", _("allowed")
+    WRONG_ORGANISATION = "wrong_organisation", _("the purpose belongs to another organisation")
+    ORGANISATION_INACTIVE = "organisation_inactive", _("the organisation is not active")
+    NOT_ACTIVE = "doelbinding_not_active", _("the purpose is not active")
+    NOT_YET_VALID = "doelbinding_not_yet_valid", _("the purpose is not valid yet")
+    EXPIRED = "doelbinding_expired", _("the purpose is no longer valid")
+    FIELDS_NOT_COVERED = "fields_not_covered", _("the purpose does not cover this data")
+    NO_CONSENT = "no_consent", _("the person has not given consent")

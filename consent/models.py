@@ -1,7 +1,15 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from consent.choices import OrganisationKind
+from consent.choices import (
+    ConsentChannel,
+    DataField,
+    DoelbindingStatus,
+    LegalBasis,
+    OrganisationKind,
+)
+from profiles.models import Profile
 from profiles.validators import validate_oin
 
 
@@ -15,6 +23,13 @@ class Organisation(models.Model):
     phone = models.CharField(_("contact phone number"), max_length=30, blank=True, default="")
     website = models.URLField(_("website"), blank=True, default="")
     active = models.BooleanField(_("active"), default=True)
+    # Staff of this organisation: they manage its doelbindingen in the admin, and nothing else.
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="organisations",
+        blank=True,
+        verbose_name=_("staff"),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -28,3 +43,179 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Doelbinding(models.Model):
+    """A registered purpose: what an organisation may use, why, and on which legal basis.
+
+    This row is the working copy staff edit. What the ondernemer reads and consents to is a
+    DoelbindingVersion, which never changes once made.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="doelbindingen",
+        verbose_name=_("organisation"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=DoelbindingStatus.choices,
+        default=DoelbindingStatus.CONCEPT,
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, default="")
+    # The activity id in processing records (Logboek Dataverwerkingen): a URI, stable forever.
+    activity_uri = models.CharField(_("processing activity URI"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("purpose (doelbinding)")
+        verbose_name_plural = _("purposes (doelbindingen)")
+        ordering = ["organisation__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="doelbinding_valid_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        current = self.current_version
+        return current.name if current else f"#{self.pk}"
+
+    @property
+    def current_version(self) -> "DoelbindingVersion | None":
+        # Prefetch `versions` ordered by number to make this free in lists.
+        versions = list(self.versions.all())
+        return versions[-1] if versions else None
+
+
+class DoelbindingVersion(models.Model):
+    """One text of a doelbinding as the ondernemer reads it. Never edited after it is made."""
+
+    doelbinding = models.ForeignKey(
+        Doelbinding, on_delete=models.PROTECT, related_name="versions", verbose_name=_("purpose")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description (B1, for the ondernemer)"))
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    law = models.CharField(_("law and article"), max_length=300, blank=True, default="")
+    law_url = models.URLField(_("link to the law"), blank=True, default="")
+    retention = models.CharField(_("retention period"), max_length=200)
+    uses_email = models.BooleanField(_("uses the e-mail address"), default=False)
+    uses_phone = models.BooleanField(_("uses the phone number"), default=False)
+    uses_postal_address = models.BooleanField(_("uses the postal address"), default=False)
+    uses_contact_preference = models.BooleanField(_("uses the contact preference"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("purpose version")
+        verbose_name_plural = _("purpose versions")
+        ordering = ["doelbinding", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doelbinding", "number"], name="doelbinding_version_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(uses_email=True)
+                | models.Q(uses_phone=True)
+                | models.Q(uses_postal_address=True)
+                | models.Q(uses_contact_preference=True),
+                name="doelbinding_version_uses_some_data",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(legal_basis=LegalBasis.LEGAL_TASK) | ~models.Q(law=""),
+                name="doelbinding_version_legal_task_names_law",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.number})"
+
+    @property
+    def fields(self) -> frozenset[str]:
+        flags = {
+            DataField.EMAIL: self.uses_email,
+            DataField.PHONE: self.uses_phone,
+            DataField.POSTAL_ADDRESS: self.uses_postal_address,
+            DataField.CONTACT_PREFERENCE: self.uses_contact_preference,
+        }
+        return frozenset(str(field) for field, used in flags.items() if used)
+
+
+class Consent(models.Model):
+    """Toestemming: given and withdrawn by the ondernemer only, for the version they read."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.PROTECT, related_name="consents", verbose_name=_("profile")
+    )
+    doelbinding = models.ForeignKey(
+        Doelbinding, on_delete=models.PROTECT, related_name="consents", verbose_name=_("purpose")
+    )
+    version = models.ForeignKey(
+        DoelbindingVersion,
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("version read"),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=ConsentChannel.choices, default=ConsentChannel.PORTAL
+    )
+    given_at = models.DateTimeField(_("given at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "doelbinding"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_one_active_per_purpose",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True)
+                | models.Q(withdrawn_at__gte=models.F("given_at")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} → {self.version}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class ApiClient(models.Model):
+    """An organisation's system that calls the API. Its token is shown once, stored as a hash."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="api_clients",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    # The start of the token, to find the row; the rest is only known by its SHA-256 hash.
+    token_prefix = models.CharField(_("token prefix"), max_length=12, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.name}"

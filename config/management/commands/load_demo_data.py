@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from consent.choices import OrganisationKind
-from consent.models import Organisation
+from consent.choices import DataField, DoelbindingStatus, LegalBasis, OrganisationKind
+from consent.models import Doelbinding, Organisation
+from consent.services import doelbinding_activate, doelbinding_version_save
 from profiles.choices import IdentityType
 from profiles.services import profile_get_or_create
 
@@ -44,6 +45,38 @@ IDENTITIES = [
 ]
 
 
+# (organisation OIN, name, description, legal basis, law, data used)
+DOELBINDINGEN = [
+    (
+        "00000001001234567000",
+        "Berichten over uw vergunning",
+        "Wij sturen u berichten over uw aanvraag voor een vergunning. Bijvoorbeeld als wij een "
+        "besluit nemen. Daarvoor gebruiken wij uw e-mailadres en postadres.",
+        LegalBasis.LEGAL_TASK,
+        "Algemene wet bestuursrecht, artikel 2:14",
+        {DataField.EMAIL, DataField.POSTAL_ADDRESS, DataField.CONTACT_PREFERENCE},
+    ),
+    (
+        "00000001001234567000",
+        "Nieuwsbrief voor ondernemers",
+        "Wij sturen u eens per maand een nieuwsbrief met nieuws voor ondernemers in de gemeente. "
+        "Dat doen wij alleen als u daar toestemming voor geeft.",
+        LegalBasis.CONSENT,
+        "",
+        {DataField.EMAIL},
+    ),
+    (
+        "00000001003456789000",
+        "Herinnering waterschapsbelasting",
+        "Wij sturen u een sms als uw betaling bijna te laat is. Dat doen wij alleen met uw "
+        "toestemming.",
+        LegalBasis.CONSENT,
+        "",
+        {DataField.PHONE},
+    ),
+]
+
+
 class Command(BaseCommand):
     help = "Load demo organisations and identities (development only)."
 
@@ -57,6 +90,27 @@ class Command(BaseCommand):
             if not profile.display_name:
                 profile.display_name = display_name
                 profile.save(update_fields=["display_name"])
+        for oin, name, description, basis, law, fields in DOELBINDINGEN:
+            organisation = Organisation.objects.get(oin=oin)
+            existing = [d for d in organisation.doelbindingen.all() if str(d) == name]
+            doelbinding = (
+                existing[0]
+                if existing
+                else Doelbinding.objects.create(
+                    organisation=organisation, status=DoelbindingStatus.CONCEPT
+                )
+            )
+            doelbinding_version_save(
+                doelbinding=doelbinding,
+                fields=fields,
+                name=name,
+                description=description,
+                legal_basis=basis,
+                law=law,
+                retention="Tot 2 jaar na het laatste contact",
+            )
+            doelbinding_activate(doelbinding=doelbinding)
         self.stdout.write(
-            f"Demo data: {len(ORGANISATIONS)} organisations, {len(IDENTITIES)} identities."
+            f"Demo data: {len(ORGANISATIONS)} organisations, {len(DOELBINDINGEN)} purposes, "
+            f"{len(IDENTITIES)} identities."
         )
