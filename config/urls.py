@@ -16,6 +16,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("beheer/", admin.site.urls),
     path("", include("profiles.urls")),
+    path("", include("consent.urls")),
 ]
 
 handler400 = "config.views.bad_request"
