@@ -1,5 +1,6 @@
 """Checks that keep the project honest: migrations, translations, lint."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -70,3 +71,23 @@ def test_ruff_is_clean():
         text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_static_files_build_with_hashed_compressed_names(tmp_path):
+    # What the Docker build does: a missing file referenced from CSS would stop it there.
+    env = {**os.environ, "DJANGO_DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("DATABASE_URL", None)
+    code = (
+        "import django, sys; from django.conf import settings; "
+        f"settings.STATIC_ROOT = {str(tmp_path)!r}; django.setup(); "
+        "from django.core.management import call_command; "
+        "call_command('collectstatic', interactive=False, verbosity=0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/portal.css"]
+    assert hashed != "css/portal.css"
+    assert (tmp_path / f"{hashed}.gz").exists()
