@@ -12,6 +12,7 @@ from profiles.choices import (
     TerugmeldingStatus,
     VerificationStatus,
 )
+from profiles.countries import country_name
 
 
 class Identity(models.Model):
@@ -41,6 +42,11 @@ class Identity(models.Model):
     def __str__(self) -> str:
         suffix = f" / {self.branch}" if self.branch else ""
         return f"{self.get_type_display()} {self.value}{suffix}"
+
+    @property
+    def masked(self) -> str:
+        """For places that only need to tell people apart: BSN *****3653."""
+        return f"{self.get_type_display()} {'*' * max(0, len(self.value) - 4)}{self.value[-4:]}"
 
 
 class Profile(models.Model):
@@ -85,7 +91,8 @@ class Profile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or str(self.identity)
+        # Lands in the audit trail and admin titles: never the full BSN.
+        return self.display_name or self.identity.masked
 
 
 class LoginEvent(models.Model):
@@ -214,7 +221,7 @@ class PostalAddress(models.Model):
     @property
     def lines(self) -> list[str]:
         if self.country != "NL":
-            return [*self.foreign_lines.splitlines(), self.country]
+            return [*self.foreign_lines.splitlines(), str(country_name(self.country))]
         number = f"{self.house_number}{self.house_letter}"
         if self.addition:
             number = f"{number}-{self.addition}"
