@@ -4,7 +4,17 @@ from profiles.models import Identity, LoginEvent, Profile
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit records are evidence: nobody adds, changes or deletes them here."""
+    """Audit records are evidence: nobody adds, changes or deletes them here.
+
+    Only superusers see them: they hold identity numbers, and municipal staff have no business
+    with a person's login history.
+    """
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
 
     def has_add_permission(self, request):
         return False
@@ -36,3 +46,6 @@ class ProfileAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "identity", "created_at", "updated_at"]
     list_select_related = ["identity"]
     search_fields = ["display_name", "identity__value"]
+
+# Registered here because the admin's URLs are built once, from what is registered at import.
+from profiles import admin_terugmelding  # noqa: E402,F401
