@@ -189,7 +189,8 @@ class Consent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.profile} → {self.version}"
+        # No person in here: this text lands in the audit trail and on admin pages.
+        return f"{self.version} ({self.given_at:%Y-%m-%d})"
 
     @property
     def active(self) -> bool:
