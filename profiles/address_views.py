@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from profiles import address_forms as forms
-from profiles.choices import ContactKind, ContactPreference
+from profiles.choices import ContactPreference
 from profiles.contact_services import (
     Conflict,
     ContactChangeError,
@@ -26,8 +26,9 @@ from profiles.contact_services import (
     postal_address_update,
 )
 from profiles.countries import country_name
-from profiles.models import ContactDetail, PostalAddress
+from profiles.models import PostalAddress
 from profiles.registers import Address, RegisterUnavailable, bag_client
+from profiles.selectors import has_confirmed_email, postal_address_for
 from profiles.session import level_required
 
 CHANGE_LEVEL = "LOA_CHANGE_CONTACT_DETAILS"
@@ -92,10 +93,6 @@ def _in_flow(view):
     return wrapper
 
 
-def _current_address(profile) -> PostalAddress | None:
-    return PostalAddress.objects.filter(profile=profile).first()
-
-
 def _lines(address: PostalAddress | dict | None) -> list[str]:
     """The address as written on an envelope, with the country's name instead of its code."""
     if address is None:
@@ -126,7 +123,7 @@ def _bag_fields(address: Address) -> dict:
 @get_or_post
 def address_where(request):
     token, state = _flow(request)
-    current = _current_address(request.user.profile)
+    current = postal_address_for(request.user.profile)
     initial = {
         "seen_version": state["seen_version"] if state else (current.version if current else 0),
         "where": state.get("where") if state else None,
@@ -260,7 +257,7 @@ def address_check(request, token, state):
         messages.success(request, ADDRESS_SAVED)
         return _overview()
     back_url = _step_url(state["from"], token)
-    current = _current_address(profile)
+    current = postal_address_for(profile)
     rows = _address_rows(current, new, new_key=_("New postal address"), action_url=back_url)
     return render(
         request,
@@ -271,7 +268,7 @@ def address_check(request, token, state):
 
 def _address_conflict(request, token: str, new: dict):
     """Both addresses side by side; saving again means: yes, replace the one there is now."""
-    current = _current_address(request.user.profile)
+    current = postal_address_for(request.user.profile)
     rows = _address_rows(current, new, new_key=_("Your change"))
     form = forms.AddressCheckForm(initial={"seen_version": current.version if current else 0})
     return render(
@@ -285,17 +282,10 @@ def _address_conflict(request, token: str, new: dict):
 # --- general contact preference -----------------------------------------------------------
 
 
-def _has_confirmed_email(profile) -> bool:
-    # Only to explain the rule before the user reaches the check step; the service enforces it.
-    return ContactDetail.objects.filter(
-        profile=profile, kind=ContactKind.EMAIL, verified_at__isnull=False
-    ).exists()
-
-
 def _preference_page(request, form):
     context = {
         "form": form,
-        "has_email": _has_confirmed_email(request.user.profile),
+        "has_email": has_confirmed_email(request.user.profile),
         "email_url": reverse("profiles:contact_change", args=["e-mailadres"]),
         "back_url": reverse("profiles:overview"),
     }
@@ -328,7 +318,7 @@ def preference_change(request):
         request.session.pop(PREFERENCE_KEY, None)
         messages.info(request, PREFERENCE_UNCHANGED)
         return _overview()
-    if choice == ContactPreference.DIGITAL and not _has_confirmed_email(profile):
+    if choice == ContactPreference.DIGITAL and not has_confirmed_email(profile):
         form.add_error("preference", forms.EMAIL_NEEDED)
         return _preference_page(request, form)
     request.session[PREFERENCE_KEY] = {"preference": choice, "seen_version": seen}

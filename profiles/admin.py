@@ -47,5 +47,6 @@ class ProfileAdmin(ReadOnlyAdmin):
     list_select_related = ["identity"]
     search_fields = ["display_name", "identity__value"]
 
+
 # Registered here because the admin's URLs are built once, from what is registered at import.
 from profiles import admin_terugmelding  # noqa: E402,F401

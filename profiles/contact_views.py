@@ -7,8 +7,6 @@ tabs cannot mix up each other's change; the session only remembers the flow betw
 kind, under FLOW_KEY. The rules (versions, code limits, sending) live in contact_services.
 """
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from profiles.choices import ContactKind, ContactPreference, VerificationStatus
+from profiles.choices import ContactKind, ContactPreference
 from profiles.contact_forms import (
     CHANGE_FORMS,
     CODE_BLOCKED,
@@ -32,16 +30,18 @@ from profiles.contact_forms import (
 )
 from profiles.contact_services import (
     CODE_VALID_FOR,
-    CODES_WINDOW,
-    MAX_CODES,
     Conflict,
     ContactChangeError,
     contact_change_confirm,
     contact_change_request,
     contact_detail_remove,
 )
-from profiles.models import ContactDetail, Verification
-from profiles.selectors import display_phone
+from profiles.selectors import (
+    contact_detail_for,
+    display_phone,
+    next_code_allowed_at,
+    verification_for,
+)
 from profiles.session import level_required
 
 FLOW_KEY = "contact_change_flow"
@@ -82,25 +82,8 @@ changes_contact_details = level_required("LOA_CHANGE_CONTACT_DETAILS")
 # --- reads and the flow in the session ---------------------------------------------------------
 
 
-def _detail(profile, kind: str) -> ContactDetail | None:
-    return ContactDetail.objects.filter(profile=profile, kind=kind).first()
-
-
 def _shown(kind: str, value: str) -> str:
     return display_phone(value) if value and kind == ContactKind.PHONE else value
-
-
-def _next_code_at(profile):
-    """When the oldest of the last MAX_CODES codes leaves the window, rounded up to a minute."""
-    now = timezone.now()
-    times = list(
-        Verification.objects.filter(profile=profile, created_at__gte=now - CODES_WINDOW)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:MAX_CODES]
-    )
-    at = times[-1] + CODES_WINDOW if len(times) == MAX_CODES else now
-    at = timezone.localtime(at) + timedelta(seconds=59)
-    return at.replace(second=0, microsecond=0)
 
 
 def _clock(moment) -> str:
@@ -149,7 +132,7 @@ def _render_change(request, kind, slug, form, detail):
 @changes_contact_details
 def contact_change(request, slug):
     kind = KINDS[slug]
-    detail = _detail(request.user.profile, kind)
+    detail = contact_detail_for(request.user.profile, kind)
     current = detail.value if detail else ""
     form_class = CHANGE_FORMS[kind]
     if request.method == "POST":
@@ -171,7 +154,7 @@ def contact_change(request, slug):
 def contact_check(request, slug):
     kind = KINDS[slug]
     profile = request.user.profile
-    detail = _detail(profile, kind)
+    detail = contact_detail_for(profile, kind)
     current = detail.value if detail else ""
     if request.method == "GET":
         flow = _flow(request, kind)
@@ -207,7 +190,7 @@ def contact_check(request, slug):
 def _request_problem(error: ContactChangeError, kind: str, profile) -> tuple[str, int]:
     """The B1 sentence for a code that cannot be sent, and the HTTP status to go with it."""
     if error.code == "too_many_codes":
-        return TOO_MANY_CODES % {"time": _clock(_next_code_at(profile))}, 429
+        return TOO_MANY_CODES % {"time": _clock(next_code_allowed_at(profile))}, 429
     return str(_UNCHANGED[kind]), 200
 
 
@@ -238,14 +221,7 @@ def contact_code(request, slug):
     kind = KINDS[slug]
     profile = request.user.profile
     verification_id = _flow(request, kind).get("verification_id")
-    # Looked up with the profile: only the user's own code can ever be confirmed here. Without
-    # one in the session (a new login, via the notice on My details) the newest pending one.
-    own = Verification.objects.filter(profile=profile, kind=kind)
-    verification = (
-        own.filter(pk=verification_id)
-        if verification_id
-        else own.filter(status=VerificationStatus.PENDING).order_by("-created_at")
-    ).first()
+    verification = verification_for(profile=profile, kind=kind, verification_id=verification_id)
     if verification is None:
         return redirect("profiles:contact_change", slug)
     # No version field here: the verification keeps the version the user saw (base_version).
@@ -316,7 +292,7 @@ def _render_code(request, kind, slug, verification, form, error="", status=200):
 def contact_remove(request, slug):
     kind = KINDS[slug]
     profile = request.user.profile
-    detail = _detail(profile, kind)
+    detail = contact_detail_for(profile, kind)
     if detail is None:
         return redirect("profiles:contact_change", slug)
     # Messages go by e-mail while the preference is digital: say so before the user tries.
@@ -351,7 +327,7 @@ def contact_remove(request, slug):
 
 def _render_conflict(request, kind, slug, conflict: Conflict):
     """Both values side by side; the user keeps what is saved now or tries theirs again."""
-    detail = _detail(request.user.profile, kind)
+    detail = contact_detail_for(request.user.profile, kind)
     removing = conflict.yours == ""
     rows = [
         {"key": _("Saved now"), "value": _shown(kind, conflict.current)},

@@ -1,5 +1,7 @@
 """Reads for the profile pages."""
 
+from datetime import timedelta
+
 import phonenumbers
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from profiles.choices import (
     LoginMethod,
     VerificationStatus,
 )
+from profiles.contact_services import CODES_WINDOW, MAX_CODES
 from profiles.models import ContactDetail, PostalAddress, Profile, Verification
 
 _NUMBER_LABELS = {
@@ -109,3 +112,43 @@ def contact_overview(profile: Profile) -> dict:
             for v in pending
         ],
     }
+
+
+def contact_detail_for(profile: Profile, kind: str) -> ContactDetail | None:
+    return ContactDetail.objects.filter(profile=profile, kind=kind).first()
+
+
+def verification_for(*, profile: Profile, kind: str, verification_id: int | None):
+    """The user's own code to confirm: the one in their flow, else their newest pending one.
+
+    Looked up with the profile, so only the user's own code can ever be confirmed. Without an
+    id (a new login, via the notice on 'Mijn gegevens') the newest pending code counts.
+    """
+    own = Verification.objects.filter(profile=profile, kind=kind)
+    if verification_id:
+        return own.filter(pk=verification_id).first()
+    return own.filter(status=VerificationStatus.PENDING).order_by("-created_at").first()
+
+
+def next_code_allowed_at(profile: Profile):
+    """When the oldest of the last MAX_CODES codes leaves the window, rounded up to a minute."""
+    now = timezone.now()
+    times = list(
+        Verification.objects.filter(profile=profile, created_at__gte=now - CODES_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:MAX_CODES]
+    )
+    at = times[-1] + CODES_WINDOW if len(times) == MAX_CODES else now
+    at = timezone.localtime(at) + timedelta(seconds=59)
+    return at.replace(second=0, microsecond=0)
+
+
+def postal_address_for(profile: Profile) -> PostalAddress | None:
+    return PostalAddress.objects.filter(profile=profile).first()
+
+
+def has_confirmed_email(profile: Profile) -> bool:
+    # Pages use it to explain the 'digitaal' rule early; contact_preference_update enforces it.
+    return ContactDetail.objects.filter(
+        profile=profile, kind=ContactKind.EMAIL, verified_at__isnull=False
+    ).exists()
