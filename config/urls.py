@@ -17,6 +17,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("profiles.urls")),
     path("", include("consent.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler400 = "config.views.bad_request"

@@ -1,0 +1,198 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import Doelbinding, Organisation
+from notifications.choices import Channel, DeliveryStatus, MessageKind
+from profiles.models import Profile
+
+
+class ChannelPreference(models.Model):
+    """How a person wants to hear from one organisation about one kind of message.
+
+    The portal inbox always keeps a copy, so it is not a choice here. Without a row the general
+    contact preference (digitaal / per post) decides.
+    """
+
+    profile = models.ForeignKey(
+        Profile,
+        on_delete=models.CASCADE,
+        related_name="channel_preferences",
+        verbose_name=_("profile"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind of message"), max_length=30, choices=MessageKind.choices)
+    email = models.BooleanField(_("e-mail"), default=False)
+    sms = models.BooleanField(_("text message"), default=False)
+    post = models.BooleanField(_("post"), default=False)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("channel preference")
+        verbose_name_plural = _("channel preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "organisation", "kind"], name="channel_preference_unique"
+            ),
+            # "Actie nodig" must reach the person outside the portal too.
+            models.CheckConstraint(
+                condition=~models.Q(kind=MessageKind.ACTION_NEEDED)
+                | models.Q(email=True)
+                | models.Q(sms=True)
+                | models.Q(post=True),
+                name="channel_preference_action_needed_outside_inbox",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} / {self.get_kind_display()}"
+
+    @property
+    def channels(self) -> list[str]:
+        chosen = [Channel.INBOX]
+        chosen += [
+            c
+            for c, on in (
+                (Channel.EMAIL, self.email),
+                (Channel.SMS, self.sms),
+                (Channel.POST, self.post),
+            )
+            if on
+        ]
+        return [str(c) for c in chosen]
+
+
+class Notification(models.Model):
+    """One message an organisation sent to one person, accepted once per idempotency key."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("organisation"),
+    )
+    recipient = models.ForeignKey(
+        Profile, on_delete=models.PROTECT, related_name="notifications", verbose_name=_("recipient")
+    )
+    doelbinding = models.ForeignKey(
+        Doelbinding,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("purpose"),
+    )
+    kind = models.CharField(_("kind of message"), max_length=30, choices=MessageKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    link = models.URLField(_("link"), blank=True, default="")
+    case_reference = models.CharField(_("case reference"), max_length=100, blank=True, default="")
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    # A second system sending the same case and kind: recorded, nothing delivered again.
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"], name="notification_idempotency"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "case_reference", "kind", "created_at"],
+                name="notification_case_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Delivery(models.Model):
+    """One channel of one notification. At most one per channel: never delivered twice."""
+
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("notification"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True, default="")
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Set when this delivery replaces a failed one (the fallback to post).
+    fallback_for = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fallback for"),
+    )
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_once_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification} / {self.get_channel_display()}"
+
+
+class InboxMessage(models.Model):
+    """A message in the person's 'Berichten' in the portal."""
+
+    profile = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="inbox", verbose_name=_("profile")
+    )
+    notification = models.OneToOneField(
+        Notification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbox_message",
+        verbose_name=_("notification"),
+    )
+    # Empty for the portal's own messages (security notices).
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind of message"), max_length=30, choices=MessageKind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    link = models.URLField(_("link"), blank=True, default="")
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox message")
+        verbose_name_plural = _("inbox messages")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["profile", "read_at"], name="inbox_unread")]
+
+    def __str__(self) -> str:
+        return self.subject
