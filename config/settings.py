@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "auditlog",
     "csp",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "config",
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
+    "config.api_middleware.ApiVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -149,6 +151,8 @@ from config.integrations.tasks import *  # noqa: E402,F403
 CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[OIDC_BROKER_ORIGIN])
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"))
+
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 
 AUTH_USER_MODEL = "auth.User"
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # an IP address is personal data we do not need

@@ -14,6 +14,7 @@ os.environ.setdefault(
     "OIDC_OP_DISCOVERY_URL", "http://127.0.0.1:8090/.well-known/openid-configuration"
 )
 os.environ.setdefault("PSEUDONYM_KEY", "test-only-pseudonym-key")
+os.environ.setdefault("LDV_SUBJECT_KEY", "test-only-ldv-key")
 # The live server and the test client speak plain HTTP.
 os.environ.setdefault("DJANGO_HTTPS", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from config import health, views
+from config.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("beheer/", admin.site.urls),
+    path("api/profielen/v1/", api.urls),
     path("", include("profiles.urls")),
     path("", include("consent.urls")),
     path("", include("notifications.urls")),

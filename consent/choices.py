@@ -47,3 +47,8 @@ class Reason(models.TextChoices):
     EXPIRED = "doelbinding_expired", _("the purpose is no longer valid")
     FIELDS_NOT_COVERED = "fields_not_covered", _("the purpose does not cover this data")
     NO_CONSENT = "no_consent", _("the person has not given consent")
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", _("data provided")
+    REFUSED = "refused", _("refused")

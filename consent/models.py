@@ -8,6 +8,7 @@ from consent.choices import (
     DoelbindingStatus,
     LegalBasis,
     OrganisationKind,
+    Outcome,
 )
 from profiles.models import Profile
 from profiles.validators import validate_oin
@@ -220,3 +221,61 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.name}"
+
+
+class ProcessingRecord(models.Model):
+    """One processing of personal data for an organisation (Logboek Dataverwerkingen).
+
+    Append-only: written before the data leaves, never changed or deleted (a database trigger
+    refuses both). The person is only here as a keyed hash, so the log itself reveals nobody.
+    """
+
+    trace_id = models.CharField(_("trace id"), max_length=32, db_index=True)
+    span_id = models.CharField(_("span id"), max_length=16)
+    parent_span_id = models.CharField(_("parent span id"), max_length=16, blank=True, default="")
+    activity_id = models.CharField(_("processing activity id"), max_length=300)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    doelbinding_version = models.ForeignKey(
+        DoelbindingVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("purpose version"),
+    )
+    api_client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API client"),
+    )
+    subject_pseudonym = models.CharField(_("data subject (pseudonym)"), max_length=64)
+    subject_type = models.CharField(_("data subject type"), max_length=10)
+    fields = models.CharField(_("data"), max_length=200, blank=True, default="")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(_("reason code"), max_length=40)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"))
+
+    class Meta:
+        verbose_name = _("processing record")
+        verbose_name_plural = _("processing records")
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["subject_pseudonym", "started_at"], name="processing_subject_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.outcome} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("processing records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("processing records are append-only")

@@ -136,6 +136,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Pseudonyms of acting persons in the audit trail are keyed hashes; the key is a secret.
 PSEUDONYM_KEY = required("PSEUDONYM_KEY", dev_default="development-only-pseudonym-key")
+# Data subjects in the processing log (Logboek Dataverwerkingen): its own key, so the two
+# pseudonym sets cannot be linked.
+LDV_SUBJECT_KEY = required("LDV_SUBJECT_KEY", dev_default="development-only-ldv-key")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -1,0 +1,129 @@
+"""The organisation API, /api/profielen/v1: one versioned document, bearer auth, problem+json.
+
+The apps bring their own routers (consent/api.py, later notifications/api.py); this module only
+puts them together, so no app imports another app's API.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from config.api_openapi import nl_gov_openapi
+from config.api_problems import ApiProblem, problem_response
+from consent.services import api_client_for_token
+
+logger = logging.getLogger(__name__)
+
+API_VERSION = "1.0.0"
+
+
+class BearerToken(HttpBearer):
+    """An organisation's API client; every request is scoped to its organisation."""
+
+    def authenticate(self, request, token):
+        client = api_client_for_token(token)
+        if client is None or not client.organisation.active:
+            return None
+        _rate_limit(client)
+        request.api_client = client
+        return client
+
+
+def _rate_limit(client) -> None:
+    """A fixed window per client per minute; past the limit a 429 with Retry-After."""
+    limit = settings.API_RATE_LIMIT_PER_MINUTE
+    window = int(time.time() // 60)
+    key = f"api-rate:{client.pk}:{window}"
+    cache.add(key, 0, timeout=120)
+    count = cache.incr(key)
+    if count > limit:
+        retry_after = 60 - int(time.time() % 60)
+        raise ApiProblem(
+            429,
+            "Too many requests",
+            f"This client may make {limit} requests per minute. Try again in {retry_after} s.",
+            code="rate_limited",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+class ProfileApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return nl_gov_openapi(schema, api_version=API_VERSION)
+
+
+api = ProfileApi(
+    title="Mijn Omgeving Zakelijk: profielen",
+    version=API_VERSION,
+    description=(
+        "Contact details of ondernemers and burgers for government organisations, only for a "
+        "registered purpose (doelbinding) with a legal basis, and only with consent where that "
+        "basis is consent. Every read is logged per Logboek Dataverwerkingen."
+    ),
+    urls_namespace="api_profielen",
+    openapi_url="/openapi.json",
+    docs_url=None,  # the readable documentation is our own page: /api/profielen/v1/docs
+    auth=BearerToken(),
+    servers=[{"url": f"{settings.SITE_URL.rstrip('/')}/api/profielen/v1"}],
+)
+
+
+@api.exception_handler(ApiProblem)
+def _problem(request, exc: ApiProblem):
+    return problem_response(api, request, exc)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    problem = ApiProblem(
+        401,
+        "Not authenticated",
+        "Send a valid bearer token in the Authorization header.",
+        code="unauthenticated",
+        headers={"WWW-Authenticate": 'Bearer realm="profielen"'},
+    )
+    return problem_response(api, request, problem)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc: NinjaValidationError):
+    problem = ApiProblem(400, "Invalid input", "The request has invalid input.", code="invalid")
+    problem.invalid_params = [
+        {
+            # loc is ("body", <parameter name>, field, ...): the field path is what callers know.
+            "name": ".".join(str(p) for p in error.get("loc", [])[2:]) or "body",
+            "reason": error.get("msg", "invalid"),
+        }
+        for error in exc.errors
+    ]
+    return problem_response(api, request, problem)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return problem_response(api, request, ApiProblem(exc.status_code, "Error", str(exc)))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return problem_response(api, request, ApiProblem(404, "Not found", "No such resource."))
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    logger.exception("api error", extra={"path": request.path})
+    problem = ApiProblem(500, "Internal error", "Something went wrong on our side.")
+    return problem_response(api, request, problem)
+
+
+from consent.api import router as consent_router  # noqa: E402 - routers need `api` defined first
+
+api.add_router("", consent_router)

@@ -1,0 +1,66 @@
+"""Makes the generated OpenAPI document follow the NL GOV API Design Rules.
+
+django-ninja writes the paths and schemas; the rules ask for more on every operation: the
+API-Version header on every success, problem+json for every error, a 400 where input is taken,
+a contact in `info`. Adding them here keeps each endpoint free of that boilerplate.
+"""
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
+STANDARD_ERRORS = {
+    "400": "The input is not valid; invalidParams says which and why.",
+    "401": "No valid bearer token.",
+    "429": "Too many requests; wait as long as Retry-After says.",
+    "503": "The processing could not be logged, so no data was given; try again later.",
+}
+
+
+def nl_gov_openapi(schema: dict, *, api_version: str) -> dict:
+    schema["info"]["contact"] = {
+        "name": "Mijn Omgeving Zakelijk",
+        "email": "api@mijnomgevingzakelijk.example",
+        "url": "https://mijnomgevingzakelijk.example/api/profielen/v1/docs",
+    }
+    components = schema.setdefault("components", {})
+    components.setdefault("headers", {})["API-Version"] = {
+        "description": "The full version of this API (semver).",
+        "schema": {"type": "string", "example": api_version},
+    }
+    components.setdefault("schemas", {})["Problem"] = _problem_schema()
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            # ninja keys responses by int; the OpenAPI document wants strings.
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            operation["responses"] = responses
+            for code, description in STANDARD_ERRORS.items():
+                responses.setdefault(code, {"description": description})
+            for code, response in responses.items():
+                if code.startswith(("2", "3")):
+                    response.setdefault("headers", {}).update(VERSION_HEADER)
+                elif code.startswith(("4", "5")):
+                    response["content"] = {"application/problem+json": {"schema": PROBLEM_REF}}
+    return schema
+
+
+def _problem_schema() -> dict:
+    return {
+        "type": "object",
+        "description": "RFC 9457 problem details.",
+        "required": ["status", "title", "detail"],
+        "properties": {
+            "type": {"type": "string", "format": "uri-reference", "example": "about:blank"},
+            "status": {"type": "integer", "example": 403},
+            "title": {"type": "string", "example": "Not allowed"},
+            "detail": {"type": "string", "example": "The person has not given consent."},
+            "instance": {"type": "string", "format": "uri-reference"},
+            "code": {"type": "string", "example": "no_consent"},
+            "invalidParams": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "reason"],
+                    "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
+                },
+            },
+        },
+    }

@@ -1,0 +1,48 @@
+"""Errors as RFC 9457 problem details (application/problem+json), the NL GOV way."""
+
+from django.http import HttpResponse
+from ninja import Schema
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class InvalidParam(Schema):
+    name: str
+    reason: str
+
+
+class Problem(Schema):
+    type: str = "about:blank"
+    status: int
+    title: str
+    detail: str
+    instance: str | None = None
+    code: str | None = None
+    invalidParams: list[InvalidParam] | None = None
+
+
+class ApiProblem(Exception):  # raised by endpoints; turned into a problem+json response
+    def __init__(self, status: int, title: str, detail: str, *, code: str = "", headers=None):
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.code = status, title, detail, code
+        self.headers = headers or {}
+        self.invalid_params: list[dict] = []
+
+
+def problem_response(api, request, problem: ApiProblem) -> HttpResponse:
+    body = {
+        "type": "about:blank",
+        "status": problem.status,
+        "title": problem.title,
+        "detail": problem.detail,
+        "instance": request.path,
+    }
+    if problem.code:
+        body["code"] = problem.code
+    if problem.invalid_params:
+        body["invalidParams"] = problem.invalid_params
+    response = api.create_response(request, body, status=problem.status)
+    response["Content-Type"] = PROBLEM_JSON
+    for name, value in problem.headers.items():
+        response[name] = value
+    return response

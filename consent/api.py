@@ -1,0 +1,331 @@
+"""The consent app's part of the organisation API: contact details for a purpose, and purposes.
+
+Every read asks may_process, then writes a processing record (LDV) before any data leaves.
+"""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from config.api_problems import ApiProblem
+from consent.choices import DoelbindingStatus, LegalBasis, Reason
+from consent.gate import Decision, may_process
+from consent.ldv import LogUnavailable, Trace, processing_record_write, subject_pseudonym
+from consent.models import Consent, Doelbinding, DoelbindingVersion
+from profiles.models import Identity
+from profiles.selectors import shareable_contact_data
+from profiles.validators import is_kvk_number, is_vestigingsnummer, passes_elfproef
+
+router = Router(tags=["contactgegevens"])
+
+MAX_BULK = 100
+REFUSALS = {
+    Reason.WRONG_ORGANISATION: (403, "This purpose belongs to another organisation."),
+    Reason.ORGANISATION_INACTIVE: (403, "Your organisation is not active."),
+    Reason.NOT_ACTIVE: (403, "This purpose is not active."),
+    Reason.NOT_YET_VALID: (403, "This purpose is not valid yet."),
+    Reason.EXPIRED: (403, "This purpose is no longer valid."),
+    Reason.FIELDS_NOT_COVERED: (403, "This purpose does not cover these data."),
+    Reason.NO_CONSENT: (403, "The person has not given consent for this purpose."),
+}
+
+
+# --- schemas ------------------------------------------------------------------------------------
+
+
+class Identificatie(Schema):
+    type: Literal["bsn", "kvk", "rsin"] = Field(description="The kind of number.")
+    nummer: str = Field(description="BSN or RSIN (9 digits), or KvK-nummer (8 digits).")
+    vestigingsnummer: str | None = Field(None, description="12 digits: one branch of a KvK-nummer.")
+
+
+class ZoekVraag(Schema):
+    identificatie: Identificatie
+    doelbinding: int = Field(description="The id of one of your organisation's purposes.")
+
+
+class BulkVraag(Schema):
+    identificaties: list[Identificatie] = Field(min_length=1, max_length=MAX_BULK)
+    doelbinding: int
+
+
+class Contactgegeven(Schema):
+    waarde: str
+    geverifieerdOp: datetime = Field(description="When the person confirmed it.")
+
+
+class Postadres(Schema):
+    land: str = Field(description="ISO 3166-1 alpha-2 country code.")
+    regels: list[str] = Field(description="The address as written on an envelope.")
+    postcode: str | None = None
+    huisnummer: str | None = None
+    gewijzigdOp: datetime
+
+
+class Contactgegevens(Schema):
+    identificatie: Identificatie
+    doelbinding: int
+    doelbindingVersie: int
+    emailadres: Contactgegeven | None = None
+    telefoonnummer: Contactgegeven | None = None
+    postadres: Postadres | None = None
+    contactvoorkeur: Literal["digitaal", "post"] | None = None
+
+
+class BulkResultaat(Schema):
+    identificatie: Identificatie
+    status: int = Field(description="200, or the status a single read would have answered.")
+    code: str | None = Field(None, description="Why not, when status is not 200.")
+    gegevens: Contactgegevens | None = None
+
+
+class BulkAntwoord(Schema):
+    volledig: bool = Field(description="False when some identifiers gave no data.")
+    resultaten: list[BulkResultaat]
+
+
+class DoelbindingUit(Schema):
+    id: int
+    naam: str
+    versie: int
+    status: str
+    grondslag: Literal["wettelijke_taak", "toestemming"]
+    wet: str
+    gegevens: list[str]
+    geldigVanaf: date | None = Field(None, json_schema_extra={"format": "date"})
+    geldigTot: date | None = Field(None, json_schema_extra={"format": "date"})
+
+
+# --- endpoints -----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/contactgegevens/_zoek",
+    response={200: Contactgegevens, 403: None, 404: None},
+    summary="Contact details of one ondernemer or burger, for one purpose",
+    operation_id="contactgegevensZoeken",
+)
+def contactgegevens_zoeken(request, vraag: ZoekVraag):
+    results = _read(request, [vraag.identificatie], vraag.doelbinding)
+    result = results[0]
+    if result.status != 200:
+        raise ApiProblem(
+            result.status, _title(result.status), _detail(result.code), code=result.code
+        )
+    return result.gegevens
+
+
+@router.post(
+    "/contactgegevens/_bulk",
+    response={200: BulkAntwoord, 403: None},
+    summary=f"Contact details of at most {MAX_BULK} ondernemers or burgers, for one purpose",
+    operation_id="contactgegevensBulkZoeken",
+)
+def contactgegevens_bulk(request, vraag: BulkVraag):
+    results = _read(request, vraag.identificaties, vraag.doelbinding)
+    return {"volledig": all(r.status == 200 for r in results), "resultaten": results}
+
+
+@router.get(
+    "/doelbindingen",
+    response={200: list[DoelbindingUit]},
+    summary="Your organisation's purposes",
+    operation_id="doelbindingenOphalen",
+)
+def doelbindingen(request):
+    rows = (
+        Doelbinding.objects.filter(organisation=request.api_client.organisation)
+        .prefetch_related(
+            Prefetch("versions", queryset=DoelbindingVersion.objects.order_by("number"))
+        )
+        .order_by("pk")
+    )
+    out = []
+    for doelbinding in rows:
+        version = doelbinding.current_version
+        if version is None:
+            continue
+        out.append(
+            {
+                "id": doelbinding.pk,
+                "naam": version.name,
+                "versie": version.number,
+                "status": doelbinding.status,
+                "grondslag": version.legal_basis,
+                "wet": version.law,
+                "gegevens": sorted(version.fields),
+                "geldigVanaf": doelbinding.valid_from,
+                "geldigTot": doelbinding.valid_until,
+            }
+        )
+    return out
+
+
+# --- the read itself ---------------------------------------------------------------------------
+
+
+def _title(status: int) -> str:
+    return {403: "Not allowed", 404: "Not found"}.get(status, "Error")
+
+
+def _detail(code: str) -> str:
+    if code == "not_found":
+        return "There is no profile for this identifier."
+    if code == "invalid_identifier":
+        return "This is not a valid number of this type."
+    return REFUSALS.get(code, (403, "Not allowed."))[1]
+
+
+def _own_doelbinding(request, doelbinding_id: int) -> Doelbinding:
+    doelbinding = (
+        Doelbinding.objects.select_related("organisation")
+        .prefetch_related(
+            Prefetch("versions", queryset=DoelbindingVersion.objects.order_by("number"))
+        )
+        .filter(pk=doelbinding_id)
+        .first()
+    )
+    organisation = request.api_client.organisation
+    if doelbinding is None or doelbinding.organisation_id != organisation.pk:
+        # Another organisation's purpose, or none: the same answer, so nothing is revealed.
+        raise ApiProblem(
+            403,
+            "Not allowed",
+            REFUSALS[Reason.WRONG_ORGANISATION][1],
+            code=Reason.WRONG_ORGANISATION,
+        )
+    return doelbinding
+
+
+def _valid(identificatie: Identificatie) -> bool:
+    if identificatie.type in ("bsn", "rsin"):
+        return passes_elfproef(identificatie.nummer) and not identificatie.vestigingsnummer
+    return is_kvk_number(identificatie.nummer) and (
+        identificatie.vestigingsnummer is None
+        or is_vestigingsnummer(identificatie.vestigingsnummer)
+    )
+
+
+def _identities(identificaties: list[Identificatie]) -> dict[tuple, Identity]:
+    keys = {(i.type, i.nummer, i.vestigingsnummer or "") for i in identificaties if _valid(i)}
+    if not keys:
+        return {}
+    found = Identity.objects.select_related("profile").filter(
+        value__in={k[1] for k in keys}, type__in={k[0] for k in keys}
+    )
+    return {(i.type, i.value, i.branch): i for i in found if (i.type, i.value, i.branch) in keys}
+
+
+def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> list[BulkResultaat]:
+    started = timezone.now()
+    trace = Trace.from_header(request.headers.get("traceparent", ""))
+    doelbinding = _own_doelbinding(request, doelbinding_id)
+    organisation = request.api_client.organisation
+    version = doelbinding.current_version
+    wanted = version.fields if version else frozenset()
+    identities = _identities(identificaties)
+    profiles = [i.profile for i in identities.values()]
+    consents = {}
+    if version and version.legal_basis == LegalBasis.CONSENT:
+        for consent in Consent.objects.filter(
+            doelbinding=doelbinding, profile__in=profiles, withdrawn_at=None
+        ).select_related("version"):
+            consents[consent.profile_id] = consent
+    data = shareable_contact_data(profiles)
+    results = []
+    for identificatie in identificaties:
+        key = (identificatie.type, identificatie.nummer, identificatie.vestigingsnummer or "")
+        identity = identities.get(key)
+        pseudonym = subject_pseudonym(*key)
+        if not _valid(identificatie):
+            results.append(
+                BulkResultaat(identificatie=identificatie, status=400, code="invalid_identifier")
+            )
+            continue
+        if identity is None:
+            decision = _unknown_subject(doelbinding, version)
+        else:
+            decision = may_process(
+                organisation,
+                doelbinding,
+                identity.profile,
+                wanted,
+                consent=consents.get(identity.profile.pk),
+            )
+        try:
+            processing_record_write(
+                trace=trace,
+                organisation=organisation,
+                doelbinding=doelbinding,
+                api_client=request.api_client,
+                subject_type=identificatie.type,
+                pseudonym=pseudonym,
+                decision=decision,
+                started_at=started,
+            )
+        except LogUnavailable as exc:
+            raise ApiProblem(
+                503,
+                "Service unavailable",
+                "The processing could not be logged, so no data is given. Try again later.",
+                code="log_unavailable",
+            ) from exc
+        if not decision.allowed:
+            status = 404 if decision.reason == "not_found" else 403
+            results.append(
+                BulkResultaat(identificatie=identificatie, status=status, code=decision.reason)
+            )
+            continue
+        results.append(
+            BulkResultaat(
+                identificatie=identificatie,
+                status=200,
+                gegevens=_gegevens(
+                    identificatie, doelbinding, version, decision, data[identity.profile.pk]
+                ),
+            )
+        )
+    return results
+
+
+def _unknown_subject(doelbinding: Doelbinding, version) -> Decision:
+    """No profile. For a consent purpose this looks like 'no consent': whether someone uses the
+    portal is itself something only the person may share."""
+    if doelbinding.status != DoelbindingStatus.ACTIVE or version is None:
+        return Decision(False, Reason.NOT_ACTIVE)
+    if version.legal_basis == LegalBasis.CONSENT:
+        return Decision(False, Reason.NO_CONSENT, version_id=version.pk)
+    return Decision(False, "not_found", version_id=version.pk)
+
+
+def _gegevens(identificatie, doelbinding, version, decision: Decision, data: dict) -> dict:
+    out = {
+        "identificatie": identificatie,
+        "doelbinding": doelbinding.pk,
+        "doelbindingVersie": version.number,
+    }
+    if "email" in decision.fields and data["email"]:
+        out["emailadres"] = {
+            "waarde": data["email"].value,
+            "geverifieerdOp": data["email"].verified_at,
+        }
+    if "phone" in decision.fields and data["phone"]:
+        out["telefoonnummer"] = {
+            "waarde": data["phone"].value,
+            "geverifieerdOp": data["phone"].verified_at,
+        }
+    address = data["postal_address"]
+    if "postal_address" in decision.fields and address:
+        out["postadres"] = {
+            "land": address.country,
+            "regels": address.lines,
+            "postcode": address.postcode or None,
+            "huisnummer": address.house_number or None,
+            "gewijzigdOp": address.updated_at,
+        }
+    if "contact_preference" in decision.fields:
+        out["contactvoorkeur"] = data["contact_preference"]
+    return out

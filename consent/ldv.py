@@ -1,0 +1,90 @@
+"""Logboek Dataverwerkingen: a confirmed record of every processing, before the data leaves.
+
+Trace context follows W3C Trace Context: a valid `traceparent` from the caller is continued
+(same trace id, its span as parent); otherwise a new trace starts.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from consent.choices import Outcome
+from consent.gate import Decision
+from consent.models import ApiClient, Doelbinding, Organisation, ProcessingRecord
+from profiles.models import Identity
+
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
+
+
+class LogUnavailable(Exception):  # the outcome the API turns into a 503
+    """The processing record could not be written, so the data must not be given."""
+
+
+@dataclass(frozen=True)
+class Trace:
+    trace_id: str
+    parent_span_id: str
+
+    @classmethod
+    def from_header(cls, traceparent: str) -> "Trace":
+        match = _TRACEPARENT.match((traceparent or "").strip().lower())
+        if match and set(match.group(1)) != {"0"} and set(match.group(2)) != {"0"}:
+            return cls(match.group(1), match.group(2))
+        return cls(secrets.token_hex(16), "")
+
+
+def subject_pseudonym(identity_type: str, value: str, branch: str = "") -> str:
+    """Keyed hash of a person or business: the same for every record, reversible by nobody."""
+    message = f"{identity_type}:{value}:{branch}".encode()
+    return hmac.new(settings.LDV_SUBJECT_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def pseudonym_for(identity: Identity) -> str:
+    return subject_pseudonym(identity.type, identity.value, identity.branch)
+
+
+def activity_id_for(doelbinding: Doelbinding) -> str:
+    """The registered activity: the doelbinding's own URI, or one derived from the portal's."""
+    return doelbinding.activity_uri or (
+        f"{settings.SITE_URL.rstrip('/')}/verwerkingsactiviteiten/doelbinding/{doelbinding.pk}"
+    )
+
+
+def processing_record_write(
+    *,
+    trace: Trace,
+    organisation: Organisation,
+    doelbinding: Doelbinding,
+    api_client: ApiClient | None,
+    subject_type: str,
+    pseudonym: str,
+    decision: Decision,
+    started_at,
+) -> ProcessingRecord:
+    """Write and commit one record; raise LogUnavailable when the database will not take it."""
+    try:
+        with transaction.atomic():
+            return ProcessingRecord.objects.create(
+                trace_id=trace.trace_id,
+                span_id=secrets.token_hex(8),
+                parent_span_id=trace.parent_span_id,
+                activity_id=activity_id_for(doelbinding),
+                organisation=organisation,
+                doelbinding_version_id=decision.version_id,
+                api_client=api_client,
+                subject_pseudonym=pseudonym,
+                subject_type=subject_type,
+                fields=",".join(sorted(decision.fields)),
+                outcome=Outcome.ALLOWED if decision.allowed else Outcome.REFUSED,
+                reason=decision.reason,
+                started_at=started_at,
+                ended_at=timezone.now(),
+            )
+    except DatabaseError as exc:
+        raise LogUnavailable(type(exc).__name__) from exc
