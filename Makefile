@@ -18,7 +18,11 @@ dev/broker/node_modules/.package-lock.json: dev/broker/package-lock.json
 dev/axe/node_modules/.package-lock.json: dev/axe/package-lock.json
 	cd dev/axe && npm ci --no-audit --no-fund --loglevel=error
 
-node: dev/broker/node_modules/.package-lock.json dev/axe/node_modules/.package-lock.json
+dev/spectral/node_modules/.package-lock.json: dev/spectral/package-lock.json
+	cd dev/spectral && npm ci --no-audit --no-fund --loglevel=error
+
+node: dev/broker/node_modules/.package-lock.json dev/axe/node_modules/.package-lock.json \
+	dev/spectral/node_modules/.package-lock.json
 
 compilemessages: $(VENV)/.installed
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=dev -v0
@@ -55,4 +59,5 @@ bench: $(VENV)/.installed
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(PY) $$b; done || echo "no benchmarks yet"
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles dev/broker/node_modules dev/axe/node_modules
+	rm -rf $(VENV) db.sqlite3 staticfiles .hypothesis dev/broker/node_modules dev/axe/node_modules \
+		dev/spectral/node_modules

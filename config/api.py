@@ -16,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from config.api_openapi import nl_gov_openapi
-from config.api_problems import ApiProblem, problem_response
+from config.api_problems import ApiProblem, problem_response, status_title
 from consent.services import api_client_for_token
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,9 @@ def _rate_limit(client) -> None:
 
 class ProfileApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # Paths are relative to the server URL, which already ends in /api/profielen/v1: with
+        # ninja's default prefix a client would call /api/profielen/v1/api/profielen/v1/...
+        schema = super().get_openapi_schema(path_prefix="", path_params=path_params)
         return nl_gov_openapi(schema, api_version=API_VERSION)
 
 
@@ -109,7 +111,12 @@ def _invalid(request, exc: NinjaValidationError):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return problem_response(api, request, ApiProblem(exc.status_code, "Error", str(exc)))
+    problem = ApiProblem(exc.status_code, status_title(exc.status_code), str(exc))
+    if exc.status_code == 400:
+        # ninja raises this for a body that is not JSON: the whole body is the invalid part.
+        problem.code = "invalid"
+        problem.invalid_params = [{"name": "body", "reason": str(exc)}]
+    return problem_response(api, request, problem)
 
 
 @api.exception_handler(Http404)

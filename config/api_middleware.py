@@ -1,8 +1,23 @@
-"""Every answer of the organisation API carries its full version (NL GOV API Design Rules)."""
+"""Every answer of the organisation API carries its full version and every error is a problem.
+
+NL GOV API Design Rules: an API-Version header on every response, errors as
+application/problem+json. The endpoints' own errors already are; this catches the ones Django
+answers before an endpoint runs (an unknown path, a wrong method), which would otherwise be the
+portal's HTML error pages.
+"""
+
+import json
+
+from django.http import HttpResponse
 
 from config.api import API_VERSION
+from config.api_problems import PROBLEM_JSON, status_title
 
 API_PREFIX = "/api/profielen/v1"
+_DETAILS = {
+    404: "There is nothing at this address in this API; see openapi.json for its paths.",
+    405: "This address does not take this method; the Allow header says which it takes.",
+}
 
 
 class ApiVersionMiddleware:
@@ -11,6 +26,28 @@ class ApiVersionMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(API_PREFIX):
+        if request.path == API_PREFIX or request.path.startswith(f"{API_PREFIX}/"):
+            if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+                PROBLEM_JSON
+            ):
+                response = _as_problem(request, response)
             response["API-Version"] = API_VERSION
         return response
+
+
+def _as_problem(request, original: HttpResponse) -> HttpResponse:
+    status = original.status_code
+    title = status_title(status)
+    body = {
+        "type": "about:blank",
+        "status": status,
+        "title": title,
+        "detail": _DETAILS.get(status, title),
+        "instance": request.path,
+    }
+    problem = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_JSON)
+    # Keep what the original said besides its body: Allow, WWW-Authenticate, security headers.
+    for name, value in original.items():
+        if name.lower() not in ("content-type", "content-length", "content-language"):
+            problem[name] = value
+    return problem

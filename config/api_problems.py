@@ -1,9 +1,19 @@
 """Errors as RFC 9457 problem details (application/problem+json), the NL GOV way."""
 
+from http import HTTPStatus
+
 from django.http import HttpResponse
 from ninja import Schema
 
 PROBLEM_JSON = "application/problem+json"
+
+
+def status_title(status: int) -> str:
+    """The standard reason phrase, for errors that come without a title of their own."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 class InvalidParam(Schema):

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from config import health, views
+from config import api_docs, health, views
 from config.api import api
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("beheer/", admin.site.urls),
+    path("api/profielen/v1/docs", api_docs.docs, name="api_docs"),
     path("api/profielen/v1/", api.urls),
     path("", include("profiles.urls")),
     path("", include("consent.urls")),

@@ -11,9 +11,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from config.api_problems import ApiProblem
-from consent.choices import DoelbindingStatus, LegalBasis, Reason
+from consent.choices import LegalBasis, Reason
 from consent.gate import Decision, may_process
-from consent.ldv import LogUnavailable, Trace, processing_record_write, subject_pseudonym
+from consent.ldv import LogUnavailable, Trace, processing_records_write, subject_pseudonym
 from consent.models import Consent, Doelbinding, DoelbindingVersion
 from profiles.models import Identity
 from profiles.selectors import shareable_contact_data
@@ -38,8 +38,15 @@ REFUSALS = {
 
 class Identificatie(Schema):
     type: Literal["bsn", "kvk", "rsin"] = Field(description="The kind of number.")
-    nummer: str = Field(description="BSN or RSIN (9 digits), or KvK-nummer (8 digits).")
-    vestigingsnummer: str | None = Field(None, description="12 digits: one branch of a KvK-nummer.")
+    # The patterns tell callers the shape; the elfproef and the length per type are checked
+    # per number, so one wrong number in a bulk read does not spoil the others.
+    nummer: str = Field(
+        description="BSN or RSIN: 9 digits passing the elfproef; KvK-nummer: 8 digits.",
+        pattern=r"^[0-9]{8,9}$",
+    )
+    vestigingsnummer: str | None = Field(
+        None, description="12 digits: one branch of a KvK-nummer.", pattern=r"^[0-9]{12}$"
+    )
 
 
 class ZoekVraag(Schema):
@@ -112,9 +119,12 @@ def contactgegevens_zoeken(request, vraag: ZoekVraag):
     results = _read(request, [vraag.identificatie], vraag.doelbinding)
     result = results[0]
     if result.status != 200:
-        raise ApiProblem(
+        problem = ApiProblem(
             result.status, _title(result.status), _detail(result.code), code=result.code
         )
+        if result.status == 400:
+            problem.invalid_params = [{"name": "identificatie", "reason": _detail(result.code)}]
+        raise problem
     return result.gegevens
 
 
@@ -168,7 +178,7 @@ def doelbindingen(request):
 
 
 def _title(status: int) -> str:
-    return {403: "Not allowed", 404: "Not found"}.get(status, "Error")
+    return {400: "Invalid input", 403: "Not allowed", 404: "Not found"}.get(status, "Error")
 
 
 def _detail(code: str) -> str:
@@ -201,6 +211,9 @@ def _own_doelbinding(request, doelbinding_id: int) -> Doelbinding:
 
 
 def _valid(identificatie: Identificatie) -> bool:
+    # str.isdigit() also takes superscripts and other scripts' digits; the checks assume 0-9.
+    if not (identificatie.nummer + (identificatie.vestigingsnummer or "")).isascii():
+        return False
     if identificatie.type in ("bsn", "rsin"):
         return passes_elfproef(identificatie.nummer) and not identificatie.vestigingsnummer
     return is_kvk_number(identificatie.nummer) and (
@@ -210,7 +223,7 @@ def _valid(identificatie: Identificatie) -> bool:
 
 
 def _identities(identificaties: list[Identificatie]) -> dict[tuple, Identity]:
-    keys = {(i.type, i.nummer, i.vestigingsnummer or "") for i in identificaties if _valid(i)}
+    keys = {_key(i) for i in identificaties if _valid(i)}
     if not keys:
         return {}
     found = Identity.objects.select_related("profile").filter(
@@ -235,70 +248,79 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
         ).select_related("version"):
             consents[consent.profile_id] = consent
     data = shareable_contact_data(profiles)
-    results = []
+    decided = []  # (identificatie, identity, decision); None decision: not a valid number
     for identificatie in identificaties:
-        key = (identificatie.type, identificatie.nummer, identificatie.vestigingsnummer or "")
-        identity = identities.get(key)
-        pseudonym = subject_pseudonym(*key)
         if not _valid(identificatie):
-            results.append(
-                BulkResultaat(identificatie=identificatie, status=400, code="invalid_identifier")
-            )
+            decided.append((identificatie, None, None))
             continue
-        if identity is None:
-            decision = _unknown_subject(doelbinding, version)
-        else:
-            decision = may_process(
+        identity = identities.get(_key(identificatie))
+        decision = (
+            _unknown_subject(organisation, doelbinding, wanted)
+            if identity is None
+            else may_process(
                 organisation,
                 doelbinding,
                 identity.profile,
                 wanted,
                 consent=consents.get(identity.profile.pk),
             )
-        try:
-            processing_record_write(
-                trace=trace,
-                organisation=organisation,
-                doelbinding=doelbinding,
-                api_client=request.api_client,
-                subject_type=identificatie.type,
-                pseudonym=pseudonym,
-                decision=decision,
-                started_at=started,
-            )
-        except LogUnavailable as exc:
-            raise ApiProblem(
-                503,
-                "Service unavailable",
-                "The processing could not be logged, so no data is given. Try again later.",
-                code="log_unavailable",
-            ) from exc
-        if not decision.allowed:
-            status = 404 if decision.reason == "not_found" else 403
-            results.append(
-                BulkResultaat(identificatie=identificatie, status=status, code=decision.reason)
-            )
-            continue
-        results.append(
-            BulkResultaat(
-                identificatie=identificatie,
-                status=200,
-                gegevens=_gegevens(
-                    identificatie, doelbinding, version, decision, data[identity.profile.pk]
-                ),
-            )
         )
-    return results
+        decided.append((identificatie, identity, decision))
+    # All records in one transaction, before any data leaves: all are logged, or none is
+    # and nothing is given.
+    try:
+        processing_records_write(
+            trace=trace,
+            organisation=organisation,
+            doelbinding=doelbinding,
+            api_client=request.api_client,
+            entries=[
+                (i.type, subject_pseudonym(*_key(i)), decision)
+                for i, _identity, decision in decided
+                if decision is not None
+            ],
+            started_at=started,
+        )
+    except LogUnavailable as exc:
+        raise ApiProblem(
+            503,
+            "Service unavailable",
+            "The processing could not be logged, so no data is given. Try again later.",
+            code="log_unavailable",
+        ) from exc
+    return [_result(entry, doelbinding, version, data) for entry in decided]
 
 
-def _unknown_subject(doelbinding: Doelbinding, version) -> Decision:
-    """No profile. For a consent purpose this looks like 'no consent': whether someone uses the
-    portal is itself something only the person may share."""
-    if doelbinding.status != DoelbindingStatus.ACTIVE or version is None:
-        return Decision(False, Reason.NOT_ACTIVE)
-    if version.legal_basis == LegalBasis.CONSENT:
-        return Decision(False, Reason.NO_CONSENT, version_id=version.pk)
-    return Decision(False, "not_found", version_id=version.pk)
+def _key(identificatie: Identificatie) -> tuple[str, str, str]:
+    return (identificatie.type, identificatie.nummer, identificatie.vestigingsnummer or "")
+
+
+def _result(entry, doelbinding, version, data) -> BulkResultaat:
+    identificatie, identity, decision = entry
+    if decision is None:
+        return BulkResultaat(identificatie=identificatie, status=400, code="invalid_identifier")
+    if not decision.allowed:
+        status = 404 if decision.reason == "not_found" else 403
+        return BulkResultaat(identificatie=identificatie, status=status, code=decision.reason)
+    return BulkResultaat(
+        identificatie=identificatie,
+        status=200,
+        gegevens=_gegevens(
+            identificatie, doelbinding, version, decision, data[identity.profile.pk]
+        ),
+    )
+
+
+def _unknown_subject(organisation, doelbinding: Doelbinding, wanted) -> Decision:
+    """No profile: the purpose's own rules first, so a refused purpose reveals nobody.
+
+    For a consent purpose this looks like 'no consent': whether someone uses the portal is
+    itself something only the person may share.
+    """
+    decision = may_process(organisation, doelbinding, None, wanted, consent=None)
+    if decision.allowed:
+        return Decision(False, "not_found", version_id=decision.version_id)
+    return decision
 
 
 def _gegevens(identificatie, doelbinding, version, decision: Decision, data: dict) -> dict:

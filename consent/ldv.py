@@ -68,23 +68,51 @@ def processing_record_write(
     started_at,
 ) -> ProcessingRecord:
     """Write and commit one record; raise LogUnavailable when the database will not take it."""
+    return processing_records_write(
+        trace=trace,
+        organisation=organisation,
+        doelbinding=doelbinding,
+        api_client=api_client,
+        entries=[(subject_type, pseudonym, decision)],
+        started_at=started_at,
+    )[0]
+
+
+def processing_records_write(
+    *,
+    trace: Trace,
+    organisation: Organisation,
+    doelbinding: Doelbinding,
+    api_client: ApiClient | None,
+    entries: list[tuple[str, str, Decision]],
+    started_at,
+) -> list[ProcessingRecord]:
+    """Several subjects of one request (a bulk read): one record each, all or none committed.
+
+    entries: (subject type, pseudonym, decision) per subject.
+    """
+    ended_at = timezone.now()
+    rows = [
+        ProcessingRecord(
+            trace_id=trace.trace_id,
+            span_id=secrets.token_hex(8),
+            parent_span_id=trace.parent_span_id,
+            activity_id=activity_id_for(doelbinding),
+            organisation=organisation,
+            doelbinding_version_id=decision.version_id,
+            api_client=api_client,
+            subject_pseudonym=pseudonym,
+            subject_type=subject_type,
+            fields=",".join(sorted(decision.fields)),
+            outcome=Outcome.ALLOWED if decision.allowed else Outcome.REFUSED,
+            reason=decision.reason,
+            started_at=started_at,
+            ended_at=ended_at,
+        )
+        for subject_type, pseudonym, decision in entries
+    ]
     try:
         with transaction.atomic():
-            return ProcessingRecord.objects.create(
-                trace_id=trace.trace_id,
-                span_id=secrets.token_hex(8),
-                parent_span_id=trace.parent_span_id,
-                activity_id=activity_id_for(doelbinding),
-                organisation=organisation,
-                doelbinding_version_id=decision.version_id,
-                api_client=api_client,
-                subject_pseudonym=pseudonym,
-                subject_type=subject_type,
-                fields=",".join(sorted(decision.fields)),
-                outcome=Outcome.ALLOWED if decision.allowed else Outcome.REFUSED,
-                reason=decision.reason,
-                started_at=started_at,
-                ended_at=timezone.now(),
-            )
+            return ProcessingRecord.objects.bulk_create(rows)
     except DatabaseError as exc:
         raise LogUnavailable(type(exc).__name__) from exc

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent import views
+from consent import usage_views, views
 
 app_name = "consent"
 
@@ -11,4 +11,5 @@ urlpatterns = [
         "toestemmingen/<int:doelbinding_id>/intrekken", views.consent_withdraw_view, name="withdraw"
     ),
     path("toestemmingen/geschiedenis", views.history, name="history"),
+    path("wie-gebruikte-mijn-gegevens", usage_views.usage, name="usage"),
 ]

@@ -6,22 +6,27 @@ from django.utils.translation import gettext_lazy as _
 
 def passes_elfproef(number: str) -> bool:
     """BSN and RSIN: 9 digits, 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 divisible by 11, not all zero."""
-    if len(number) != 9 or not number.isdigit() or number == "000000000":
+    # isascii: str.isdigit also accepts digits like "²" that int() cannot read.
+    if len(number) != 9 or not _digits(number) or number == "000000000":
         return False
     weights = [9, 8, 7, 6, 5, 4, 3, 2, -1]
     return sum(int(d) * w for d, w in zip(number, weights, strict=True)) % 11 == 0
 
 
+def _digits(number: str) -> bool:
+    return number.isascii() and number.isdigit()
+
+
 def is_kvk_number(number: str) -> bool:
-    return len(number) == 8 and number.isdigit()
+    return len(number) == 8 and _digits(number)
 
 
 def is_vestigingsnummer(number: str) -> bool:
-    return len(number) == 12 and number.isdigit()
+    return len(number) == 12 and _digits(number)
 
 
 def is_oin(number: str) -> bool:
-    return len(number) == 20 and number.isdigit()
+    return len(number) == 20 and _digits(number)
 
 
 def validate_bsn(value: str) -> None:

@@ -72,3 +72,23 @@ def login(client, broker):
         return response.wsgi_request.user.profile
 
     return log_in
+
+
+@pytest.fixture
+def empty_processing_log(transactional_db):
+    """For tests that commit processing records: the flush after a transactional test deletes
+    rows one by one on SQLite, which the append-only guard refuses; lift it just for that."""
+    import importlib
+
+    from django.db import connection
+
+    guard = importlib.import_module("consent.migrations.0005_processing_record_append_only")
+    yield
+    up = {"postgresql": [guard.POSTGRES_UP], "sqlite": guard.SQLITE_UP}[connection.vendor]
+    down = {"postgresql": [guard.POSTGRES_DOWN], "sqlite": guard.SQLITE_DOWN}[connection.vendor]
+    with connection.cursor() as cursor:
+        for statement in down:
+            cursor.execute(statement)
+        cursor.execute(f"DELETE FROM {guard.TABLE}")  # noqa: S608 - a constant table name
+        for statement in up:
+            cursor.execute(statement)
