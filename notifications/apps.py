@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        # profiles emits the event and knows nothing of notifications; the arrow points here.
+        from notifications.receivers import security_notice
+        from profiles.signals import contact_detail_changed
+
+        contact_detail_changed.connect(security_notice, dispatch_uid="notifications.security")

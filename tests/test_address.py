@@ -375,7 +375,7 @@ def test_the_check_page_makes_a_constant_number_of_queries(
     save(client, found["Location"])
     _url, found = look_up(client, "3511 AB", "102")
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         page = client.get(found["Location"])
 
     assert page.status_code == 200

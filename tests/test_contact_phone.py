@@ -330,10 +330,10 @@ def test_a_code_asked_by_another_user_can_never_be_confirmed_here(client, login,
 def test_the_pages_use_a_few_queries(client, login, django_assert_max_num_queries):
     login()
     # The session, the user with profile, the item (or the code), and saving the session.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(CHANGE)
     ask_code(client, "06 12345678")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(CHECK)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(CODE)

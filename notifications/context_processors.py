@@ -1,0 +1,9 @@
+from notifications.selectors import unread_count
+
+
+def unread(request) -> dict:
+    """UNREAD_MESSAGES for the 'Berichten' item in the menu: one COUNT, only for a profile."""
+    user = getattr(request, "user", None)
+    # Staff in the admin have no profile: no count, and no query beyond the one base.html makes.
+    profile = getattr(user, "profile", None) if user and user.is_authenticated else None
+    return {"UNREAD_MESSAGES": unread_count(profile) if profile else 0}
