@@ -1,0 +1,167 @@
+"""The notifications app's part of the organisation API: submit a message, see how it went.
+
+Submitting hands no contact data to the organisation: the portal routes the message along the
+person's own choices, each channel through may_process (notifications.intake).
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Router, Schema, Status
+
+from config.api_problems import ApiProblem
+from consent.api import REFUSALS, Identificatie
+from consent.choices import LegalBasis, Reason
+from consent.models import Doelbinding, DoelbindingVersion
+from notifications.delivery import delivery_status_for
+from notifications.intake import KEY_REUSED, REPLAYED, IntakeRefused, notification_submit
+from notifications.models import Notification
+from profiles.models import Identity
+
+router = Router(tags=["meldingen"])
+
+# MessageKind without the portal's own security notices.
+SENDABLE = Literal["ontvangstbevestiging", "statuswijziging", "besluit", "actie_nodig"]
+
+
+class MeldingIn(Schema):
+    ontvanger: Identificatie
+    doelbinding: int = Field(description="One of your organisation's purposes.")
+    soort: SENDABLE
+    onderwerp: str = Field(min_length=1, max_length=200)
+    tekst: str = Field(min_length=1, max_length=5000, description="The message, in B1 Dutch.")
+    link: str | None = Field(None, max_length=200, pattern=r"^https://")
+    zaakkenmerk: str | None = Field(None, max_length=100, description="Your case reference.")
+    idempotentieSleutel: str = Field(
+        min_length=1,
+        max_length=100,
+        description="Your unique key for this message: sending it again changes nothing.",
+    )
+
+
+class Bezorging(Schema):
+    kanaal: Literal["inbox", "email", "sms", "post"]
+    status: Literal["queued", "sent", "retrying", "failed"]
+    pogingen: int
+    reden: str | None = Field(None, description="Why it failed or was refused.")
+    verzondenOp: datetime | None = None
+    volgendePogingOp: datetime | None = None
+
+
+class MeldingUit(Schema):
+    id: int
+    ontvangen: Literal["accepted", "replayed", "duplicate"] | None = None
+    duplicaatVan: int | None = Field(
+        None, description="Same case and kind as this earlier message: nothing sent again."
+    )
+    bezorgingen: list[Bezorging]
+
+
+@router.post(
+    "/meldingen",
+    response={201: MeldingUit, 200: MeldingUit, 403: None, 404: None, 409: None},
+    summary="Send a message to an ondernemer or burger",
+    operation_id="meldingVersturen",
+)
+def melding_versturen(request, melding: MeldingIn):
+    organisation = request.api_client.organisation
+    doelbinding = _own_doelbinding(organisation, melding.doelbinding)
+    recipient = _recipient(melding.ontvanger, doelbinding)
+    try:
+        result = notification_submit(
+            organisation=organisation,
+            doelbinding=doelbinding,
+            recipient=recipient,
+            kind=melding.soort,
+            subject=melding.onderwerp,
+            body=melding.tekst,
+            link=melding.link or "",
+            case_reference=melding.zaakkenmerk or "",
+            idempotency_key=melding.idempotentieSleutel,
+        )
+    except IntakeRefused as refused:
+        if refused.code == KEY_REUSED:
+            raise ApiProblem(
+                409,
+                "Conflict",
+                "This idempotency key was used before for another message. Use a new key.",
+                code=KEY_REUSED,
+            ) from refused
+        raise ApiProblem(403, "Not allowed", _refusal(refused.code), code=refused.code) from refused
+    except ValidationError as invalid:
+        problem = ApiProblem(400, "Invalid input", "The message is not valid.", code="invalid")
+        problem.invalid_params = [
+            {"name": name, "reason": " ".join(str(m) for m in messages)}
+            for name, messages in invalid.message_dict.items()
+        ]
+        raise problem from invalid
+    status = 200 if result.status == REPLAYED else 201
+    return Status(status, _out(result.notification, received=result.status))
+
+
+@router.get(
+    "/meldingen/{melding_id}",
+    response={200: MeldingUit, 404: None},
+    summary="How a message you sent was delivered",
+    operation_id="meldingOphalen",
+)
+def melding_ophalen(request, melding_id: int):
+    notification = Notification.objects.filter(
+        pk=melding_id, organisation=request.api_client.organisation
+    ).first()
+    if notification is None:
+        raise ApiProblem(404, "Not found", "Your organisation sent no message with this id.")
+    return _out(notification)
+
+
+def _refusal(code: str) -> str:
+    return REFUSALS.get(code, (403, "This message is not accepted."))[1]
+
+
+def _own_doelbinding(organisation, doelbinding_id: int) -> Doelbinding:
+    doelbinding = Doelbinding.objects.filter(pk=doelbinding_id, organisation=organisation).first()
+    if doelbinding is None:
+        raise ApiProblem(
+            403, "Not allowed", _refusal(Reason.WRONG_ORGANISATION), code=Reason.WRONG_ORGANISATION
+        )
+    return doelbinding
+
+
+def _recipient(identificatie: Identificatie, doelbinding: Doelbinding):
+    identity = (
+        Identity.objects.select_related("profile")
+        .filter(
+            type=identificatie.type,
+            value=identificatie.nummer,
+            branch=identificatie.vestigingsnummer or "",
+        )
+        .first()
+    )
+    if identity is not None:
+        return identity.profile
+    # As with reads: for a consent purpose, whether someone uses the portal is theirs to share.
+    current = DoelbindingVersion.objects.filter(doelbinding=doelbinding).order_by("-number").first()
+    if current is not None and current.legal_basis == LegalBasis.CONSENT:
+        raise ApiProblem(403, "Not allowed", _refusal(Reason.NO_CONSENT), code=Reason.NO_CONSENT)
+    raise ApiProblem(404, "Not found", "There is no profile for this identifier.", code="not_found")
+
+
+def _out(notification: Notification, *, received: str | None = None) -> dict:
+    state = delivery_status_for(notification)
+    return {
+        "id": notification.pk,
+        "ontvangen": received,
+        "duplicaatVan": state.duplicate_of_id,
+        "bezorgingen": [
+            {
+                "kanaal": d.channel,
+                "status": d.status,
+                "pogingen": d.attempts,
+                "reden": d.last_error or None,
+                "verzondenOp": d.sent_at,
+                "volgendePogingOp": d.next_attempt_at,
+            }
+            for d in state.deliveries
+        ],
+    }

@@ -1,0 +1,163 @@
+"""A real worker process (`manage.py db_worker`) killed with SIGKILL while it sends, and started
+again. What holds, and what this test asserts:
+
+- no e-mail arrives twice (counted by Message-ID at a real SMTP server);
+- no e-mail is lost unseen: every e-mail delivery ends SENT, or SENDING when the worker died
+  between the server's "accepted" and recording it. Whether such a message arrived cannot be
+  known from our side, so it is not sent again by itself; staff decide with the Message-ID in
+  the mail server's log (here: the test server's list);
+- after that decision every notification arrived exactly once, and every row is SENT;
+- the inbox copies, written in the database's own transaction, are exactly once regardless.
+
+PostgreSQL only: SQLite in a second process on a test database in memory is not the same
+database, and the worker's row locks need a real server.
+"""
+
+import collections
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from consent.choices import DataField
+from notifications.choices import Channel, DeliveryStatus
+from notifications.delivery import (
+    SENDING,
+    WAITING,
+    deliveries_recover,
+    delivery_mark_sent,
+    delivery_send_again,
+)
+from notifications.models import Delivery, InboxMessage
+from notifications.sending import message_id_for
+from tests.factories import make_organisation, make_profile
+from tests.support.notifications import DB_TASKS, confirmed, legal_task, submit
+from tests.support.smtp import smtp_server
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="a second process needs the same real database: PostgreSQL (CI sets DATABASE_URL)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+REPO = Path(__file__).resolve().parents[1]
+MESSAGES = 200
+KILL_AFTER = 50
+
+
+def database_url() -> str:
+    """The test database (test_<name>), as the worker process must see it."""
+    db = django_settings.DATABASES["default"]
+    login = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        login += ":" + quote(db["PASSWORD"], safe="")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{login}@{host}/{db['NAME']}"
+
+
+def start_worker(server, log: Path) -> subprocess.Popen:
+    # The production settings, as the worker runs there, fed the test environment: the test
+    # settings keep mail in memory, and this worker must talk SMTP to the test's server.
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database_url(),
+        "EMAIL_URL": f"smtp://{server.host}:{server.port}",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DJANGO_DEBUG": "false",
+    }
+    command = [sys.executable, "manage.py", "db_worker", "--interval", "0.05"]
+    command += ["--no-startup-delay", "--no-reload", "--verbosity", "0"]
+    with log.open("ab") as out:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=out)
+
+
+def wait_for(condition, *, seconds: float, what: str, log: Path, every: float = 0.2) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}; worker log:\n{log.read_text()}")
+        time.sleep(every)
+
+
+def nothing_waiting() -> bool:
+    # Autocommit: every query sees what the worker committed so far.
+    return not Delivery.objects.filter(status__in=WAITING).exclude(channel=Channel.POST).exists()
+
+
+def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    if worker.poll() is None:
+        worker.send_signal(sig)
+        worker.wait(timeout=30)
+
+
+def test_a_killed_worker_sends_no_email_twice_and_loses_none(settings, tmp_path):
+    settings.TASKS = DB_TASKS
+    gemeente = make_organisation("Gemeente Testdorp")
+    doelbinding = legal_task(gemeente, {DataField.EMAIL})
+    for n in range(MESSAGES):
+        person = make_profile()
+        confirmed(person, value=f"persoon{n}@voorbeeld.nl")
+        submit(gemeente, doelbinding, person, case_reference=f"Z-{n}", idempotency_key=f"k{n}")
+    emails = Delivery.objects.filter(channel=Channel.EMAIL)
+    assert emails.filter(status=DeliveryStatus.QUEUED).count() == MESSAGES
+    log = tmp_path / "worker.log"
+
+    with smtp_server() as server:
+        worker = start_worker(server, log)
+        try:
+            wait_for(
+                lambda: len(server.received) >= KILL_AFTER,
+                seconds=60,
+                what=f"{KILL_AFTER} messages",
+                log=log,
+                every=0.001,
+            )
+            stop(worker, signal.SIGKILL)
+            at_kill = len(server.received)
+            # What the start script does before a worker starts: find rows whose task died.
+            deliveries_recover(older_than=timedelta(0))
+            worker = start_worker(server, log)
+            wait_for(nothing_waiting, seconds=120, what="all deliveries", log=log)
+        finally:
+            stop(worker)
+
+        arrived = collections.Counter(m["Message-ID"] for m in server.messages)
+        uncertain = list(emails.filter(status=SENDING))
+        assert KILL_AFTER <= at_kill < MESSAGES  # killed in the middle, not after
+        assert max(arrived.values()) == 1  # at most once
+        assert set(emails.values_list("status", flat=True)) <= {DeliveryStatus.SENT, SENDING}
+        assert len(uncertain) <= 1  # one worker, one message in flight when it died
+        for delivery in emails.filter(status=DeliveryStatus.SENT):
+            assert arrived[message_id_for(delivery)] == 1  # none lost
+
+        # Staff look each uncertain one up in the mail server's log and decide.
+        for delivery in uncertain:
+            if arrived[message_id_for(delivery)]:
+                assert delivery_mark_sent(delivery=delivery)
+            else:
+                assert delivery_send_again(delivery=delivery)
+        worker = start_worker(server, log)
+        try:
+            wait_for(nothing_waiting, seconds=60, what="the uncertain one", log=log)
+        finally:
+            stop(worker)
+
+        arrived = collections.Counter(m["Message-ID"] for m in server.messages)
+        recipients = collections.Counter(r.envelope_to[0] for r in server.received)
+
+    assert len(arrived) == MESSAGES and set(arrived.values()) == {1}
+    assert len(recipients) == MESSAGES and set(recipients.values()) == {1}
+    assert set(emails.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert InboxMessage.objects.count() == MESSAGES
+    assert not DBTaskResult.objects.filter(status="FAILED").exists()
