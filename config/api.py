@@ -100,13 +100,20 @@ def _invalid(request, exc: NinjaValidationError):
     problem = ApiProblem(400, "Invalid input", "The request has invalid input.", code="invalid")
     problem.invalid_params = [
         {
-            # loc is ("body", <parameter name>, field, ...): the field path is what callers know.
-            "name": ".".join(str(p) for p in error.get("loc", [])[2:]) or "body",
+            "name": _param_name(error.get("loc", ())),
             "reason": error.get("msg", "invalid"),
         }
         for error in exc.errors
     ]
     return problem_response(api, request, problem)
+
+
+def _param_name(loc) -> str:
+    """The name a caller knows: a body's field path, or a path or query parameter's name."""
+    loc = [str(part) for part in loc]
+    if loc[:1] == ["body"]:
+        return ".".join(loc[2:]) or "body"  # ("body", <argument>, field, ...)
+    return ".".join(loc[1:]) or (loc[0] if loc else "request")
 
 
 @api.exception_handler(HttpError)
@@ -132,5 +139,7 @@ def _unexpected(request, exc):
 
 
 from consent.api import router as consent_router  # noqa: E402 - routers need `api` defined first
+from notifications.api import router as notifications_router  # noqa: E402
 
 api.add_router("", consent_router)
+api.add_router("", notifications_router)

@@ -9,6 +9,7 @@ portal's HTML error pages.
 import json
 
 from django.http import HttpResponse
+from django.utils.encoding import iri_to_uri
 
 from config.api import API_VERSION
 from config.api_problems import PROBLEM_JSON, status_title
@@ -43,7 +44,7 @@ def _as_problem(request, original: HttpResponse) -> HttpResponse:
         "status": status,
         "title": title,
         "detail": _DETAILS.get(status, title),
-        "instance": request.path,
+        "instance": iri_to_uri(request.path),  # a URI: non-ASCII percent-encoded
     }
     problem = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_JSON)
     # Keep what the original said besides its body: Allow, WWW-Authenticate, security headers.

@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 from django.http import HttpResponse
+from django.utils.encoding import iri_to_uri
 from ninja import Schema
 
 PROBLEM_JSON = "application/problem+json"
@@ -45,7 +46,7 @@ def problem_response(api, request, problem: ApiProblem) -> HttpResponse:
         "status": problem.status,
         "title": problem.title,
         "detail": problem.detail,
-        "instance": request.path,
+        "instance": iri_to_uri(request.path),  # a URI: non-ASCII percent-encoded
     }
     if problem.code:
         body["code"] = problem.code

@@ -178,7 +178,10 @@ def test_the_api_keeps_to_its_document(api_schema, caller_with_data, mode):
     """No 5xx, and every answer (status, headers, body) as the document promises."""
     caller, doelbinding, _person = caller_with_data
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 3
+    methods = ("get", "post", "put", "patch", "delete")
+    paths = api_schema.raw_schema["paths"].values()
+    documented = [method for item in paths for method in item if method in methods]
+    assert len(operations) == len(documented) >= 5
 
     for operation in operations:
 
