@@ -9,10 +9,9 @@ portal's HTML error pages.
 import json
 
 from django.http import HttpResponse
-from django.utils.encoding import iri_to_uri
 
 from config.api import API_VERSION
-from config.api_problems import PROBLEM_JSON, status_title
+from config.api_problems import PROBLEM_JSON, path_as_uri, status_title
 
 API_PREFIX = "/api/profielen/v1"
 _DETAILS = {
@@ -44,7 +43,7 @@ def _as_problem(request, original: HttpResponse) -> HttpResponse:
         "status": status,
         "title": title,
         "detail": _DETAILS.get(status, title),
-        "instance": iri_to_uri(request.path),  # a URI: non-ASCII percent-encoded
+        "instance": path_as_uri(request.path),
     }
     problem = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_JSON)
     # Keep what the original said besides its body: Allow, WWW-Authenticate, security headers.

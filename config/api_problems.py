@@ -1,10 +1,19 @@
 """Errors as RFC 9457 problem details (application/problem+json), the NL GOV way."""
 
 from http import HTTPStatus
+from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.utils.encoding import iri_to_uri
 from ninja import Schema
+
+# RFC 3986 path characters; everything else (non-ASCII, "]", spaces) is percent-encoded.
+_PATH_SAFE = "/-._~!$&'()*+,;=:@"
+
+
+def path_as_uri(path: str) -> str:
+    """The request path as a valid URI reference (request.path is already percent-decoded)."""
+    return quote(path, safe=_PATH_SAFE)
+
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -46,7 +55,7 @@ def problem_response(api, request, problem: ApiProblem) -> HttpResponse:
         "status": problem.status,
         "title": problem.title,
         "detail": problem.detail,
-        "instance": iri_to_uri(request.path),  # a URI: non-ASCII percent-encoded
+        "instance": path_as_uri(request.path),
     }
     if problem.code:
         body["code"] = problem.code

@@ -122,3 +122,11 @@ def test_an_unknown_recipient_of_a_consent_purpose_looks_like_no_consent(sender,
     response = api.post(MELDINGEN, melding(make_profile(), consent_purpose, ontvanger=unknown))
     assert_problem(response, 403, code="no_consent")
     assert not Delivery.objects.exists()
+
+
+def test_a_problem_names_an_odd_path_as_a_valid_uri(sender):
+    # Found by schemathesis: "]" and non-ASCII must be percent-encoded in "instance".
+    api, _organisation, _doelbinding = sender
+    problem = assert_problem(api.get(f"{MELDINGEN}/%F4%81%94%92%C3%82%5D'"), 400)
+    assert problem["instance"] == f"{MELDINGEN}/%F4%81%94%92%C3%82%5D'"
+    assert problem["invalidParams"][0]["name"] == "melding_id"
