@@ -186,8 +186,14 @@ def test_the_api_keeps_to_its_document(api_schema, caller_with_data, mode):
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=mode))
+        # Exploring anew on every developer run; the same examples every CI run, so a landing
+        # is decided by the code, not by the draw.
         @settings(
-            max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+            max_examples=25,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=os.environ.get("CI", "").lower() == "true",
         )
         def keeps_to_the_document(case):
             if isinstance(case.body, dict) and isinstance(case.body.get("doelbinding"), int):
