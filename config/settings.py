@@ -143,6 +143,7 @@ SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 from config.integrations.csp import content_security_policy  # noqa: E402
 from config.integrations.email import *  # noqa: E402,F403
 from config.integrations.logging import logging_config  # noqa: E402
+from config.integrations.notifications import *  # noqa: E402,F403
 from config.integrations.oidc import *  # noqa: E402,F403
 from config.integrations.oidc import OIDC_BROKER_ORIGIN  # noqa: E402
 from config.integrations.registers import *  # noqa: E402,F403

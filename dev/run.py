@@ -47,6 +47,9 @@ def main() -> None:
             subprocess.Popen([python, "manage.py", "runserver", PORTAL_ADDRESS], env=env, cwd=REPO)
         )
         # E-mail and SMS (codes, notices) go out from here, never from inside a request.
+        subprocess.run(
+            [python, "manage.py", "notifications_recover"], env=env, cwd=REPO, check=True
+        )
         processes.append(subprocess.Popen([python, "manage.py", "db_worker"], env=env, cwd=REPO))
         print(
             f"\nMijn Omgeving Zakelijk: http://{PORTAL_ADDRESS}  (stop with Ctrl+C)\n", flush=True

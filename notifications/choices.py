@@ -19,6 +19,8 @@ class Channel(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
+    # Handed to the sender, or the worker stopped mid-way: never resent without a person's say.
+    SENDING = "sending", _("uncertain: being sent or stopped")
     SENT = "sent", _("sent")
     RETRYING = "retrying", _("will be tried again")
     FAILED = "failed", _("failed")

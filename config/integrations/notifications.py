@@ -1,0 +1,17 @@
+"""Notification intake and delivery: deduplication window and retries."""
+
+from config.env import env
+
+__all__ = [
+    "NOTIFICATION_DEDUP_WINDOW",
+    "NOTIFICATION_MAX_ATTEMPTS",
+    "NOTIFICATION_RETRY_BASE_SECONDS",
+    "NOTIFICATION_STALLED_AFTER_SECONDS",
+]
+
+# The same case and kind for the same person within this many seconds is delivered once.
+NOTIFICATION_DEDUP_WINDOW = env.int("NOTIFICATION_DEDUP_WINDOW", default=24 * 3600)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+# A queued delivery whose task has not run after this long is enqueued again.
+NOTIFICATION_STALLED_AFTER_SECONDS = env.int("NOTIFICATION_STALLED_AFTER_SECONDS", default=900)
