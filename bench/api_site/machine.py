@@ -13,8 +13,16 @@ _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 BUSY = 0.10  # above this share of the machine, the figures next to it are disturbed
 
 
+def _busy_ticks() -> int:
+    """CPU time the whole machine spent busy so far, all cores, in clock ticks."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return user + nice + system + irq + softirq + steal
+
+
 def _processes():
-    """(pid, command, session id, CPU ticks) of every process we may read."""
+    """(pid, command, session id, own CPU ticks, ticks of its finished children)."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -25,12 +33,8 @@ def _processes():
         # The command name may hold spaces and brackets: the fields start after the last ')'.
         head, _, rest = text.rpartition(")")
         fields = rest.split()
-        yield (
-            int(entry.name),
-            head.partition("(")[2],
-            int(fields[3]),
-            int(fields[11]) + int(fields[12]),
-        )
+        own, children = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+        yield int(entry.name), head.partition("(")[2], int(fields[3]), own, children
 
 
 def _postgres_for(pid: int, database: str) -> bool:
@@ -46,29 +50,36 @@ def _postgres_for(pid: int, database: str) -> bool:
 
 
 class OtherWork:
-    """CPU time used by processes outside this benchmark between start() and share()."""
+    """CPU time the machine spent on anything but this benchmark between start() and share().
+
+    The whole machine's busy time minus ours: so programs that start and end within the
+    window (a test suite's helpers) count too. Ours: this process and its finished children
+    (wrk), gunicorn and its workers, and PostgreSQL's work for our database.
+    """
 
     def __init__(self, *, database: str, sessions: set[int]):
         self.database = database
         self.sessions = sessions | {os.getsid(0)}
         self.available = Path("/proc/stat").exists()
 
-    def _others(self) -> dict[int, int]:
-        return {
-            pid: ticks
-            for pid, command, session, ticks in _processes()
-            if session not in self.sessions
-            and not (command == "postgres" and _postgres_for(pid, self.database))
-        }
+    def _ours(self) -> dict[int, int]:
+        ours = {}
+        for pid, command, session, own, children in _processes():
+            if session in self.sessions:
+                ours[pid] = own + children  # a recycled worker's time lands in gunicorn's
+            elif command == "postgres" and _postgres_for(pid, self.database):
+                ours[pid] = own  # the postmaster's children include other people's backends
+        return ours
 
     def start(self) -> None:
         if self.available:
-            self.before, self.started = self._others(), time.monotonic()
+            self.before, self.busy, self.started = self._ours(), _busy_ticks(), time.monotonic()
 
     def share(self) -> float | None:
         """Their share of all cores since start(), 0..1; None where /proc is missing."""
         if not self.available:
             return None
-        after, elapsed = self._others(), time.monotonic() - self.started
-        used = sum(ticks - self.before.get(pid, 0) for pid, ticks in after.items())
-        return used / _TICKS / (elapsed * (os.cpu_count() or 1))
+        after, busy, elapsed = self._ours(), _busy_ticks(), time.monotonic() - self.started
+        ours = sum(ticks - self.before.get(pid, 0) for pid, ticks in after.items())
+        others = max(0, busy - self.busy - ours)
+        return others / _TICKS / (elapsed * (os.cpu_count() or 1))

@@ -1,17 +1,22 @@
-"""The benchmark's own database and the portal under gunicorn, both cleaned up by the caller."""
+"""The benchmark's own database and the portal under gunicorn, and how to start and ask it."""
 
 import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import psycopg
 
 REPO = Path(__file__).resolve().parents[2]
+READ_PATH = "/api/profielen/v1/contactgegevens/_zoek"
+BARE_PATH = "/bench/bare"
 
 
 class Database:
@@ -94,3 +99,69 @@ class Gunicorn:
                 self.process.wait(timeout=5)
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def portal_env(database_url: str, port: int, workers: int) -> dict[str, str]:
+    """Production settings (tests/test_settings.py PRODUCTION_ENV), pointed only at loopback."""
+    closed = "http://127.0.0.1:9"  # nothing listens there; nothing on the measured path calls out
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.api_site.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_READ_DOT_ENV": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(32),
+        "DATABASE_URL": database_url,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_HTTPS": "false",
+        "SITE_URL": "http://127.0.0.1",
+        "OIDC_RP_CLIENT_ID": "bench",
+        "OIDC_RP_CLIENT_SECRET": "bench",
+        "OIDC_OP_DISCOVERY_URL": f"{closed}/.well-known/openid-configuration",
+        "PSEUDONYM_KEY": secrets.token_urlsafe(16),
+        "LDV_SUBJECT_KEY": secrets.token_urlsafe(16),
+        "SMS_GATEWAY_URL": f"{closed}/sms",
+        "SMS_GATEWAY_API_KEY": "bench",
+        "EMAIL_URL": "smtp://127.0.0.1:9",
+        "DEFAULT_FROM_EMAIL": "Benchmark <bench@example.nl>",
+        **{
+            f"REGISTER_{name}_{part}": value
+            for name in ("KVK", "BRP", "BAG")
+            for part, value in (("URL", f"{closed}/{name.lower()}"), ("API_KEY", "bench"))
+        },
+        # The limiter stays in the path (it is part of every read), it just never says no.
+        "API_RATE_LIMIT_PER_MINUTE": str(10**12),
+        # A JSON line per request at INFO would measure the logging, not the portal.
+        "LOG_LEVEL": "WARNING",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": "1",
+    }
+
+
+def post_json(port: int, path: str, token: str, body: bytes) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def check_answers(port: int, token: str, doelbinding: int, bsn: str) -> None:
+    """One request of each kind by hand: a benchmark of error pages would measure nothing."""
+    body = f'{{"identificatie":{{"type":"bsn","nummer":"{bsn}"}},"doelbinding":{doelbinding}}}'
+    status, answer = post_json(port, BARE_PATH, token, body.encode())
+    if status != 200:
+        raise RuntimeError(f"the bare view answered {status}: {answer[:300]!r}")
+    status, answer = post_json(port, READ_PATH, token, body.encode())
+    if status != 200 or b"emailadres" not in answer or b"telefoonnummer" not in answer:
+        raise RuntimeError(f"the read answered {status}: {answer[:300]!r}")
