@@ -2,17 +2,17 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from config import api_docs, health, views
 from config.api import api
+from profiles.views import language_switch
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("toegankelijkheid", views.page, {"name": "accessibility"}, name="accessibility"),
     path("privacy", views.page, {"name": "privacy"}, name="privacy"),
     path("hulp", views.page, {"name": "help"}, name="help"),
-    path("taal", set_language, name="set_language"),
+    path("taal", language_switch, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("beheer/", admin.site.urls),

@@ -29,8 +29,9 @@ class DeliveryError(Exception):
 
 
 def language_for(notification: Notification) -> str:
-    # The profile keeps no language yet: the portal's default language (Dutch) it is.
-    return settings.LANGUAGE_CODE
+    # The language the person last used the portal in; the worker loads the recipient with
+    # the notification (select_related), so this costs no query per message.
+    return notification.recipient.language
 
 
 def message_id_for(delivery: Delivery) -> str:

@@ -25,7 +25,7 @@ from profiles.broker import BrokerUnavailable, broker_endpoints
 from profiles.choices import AssuranceLevel, LoginEventKind, LoginMethod
 from profiles.claims import LoginError
 from profiles.login_errors import PROBLEMS
-from profiles.services import login_event_record
+from profiles.services import login_event_record, profile_language_set
 from profiles.session import current_login, seconds_left, session_end, session_login
 
 logger = logging.getLogger(__name__)
@@ -155,6 +155,8 @@ def _login_success(request, user, *, method: str, attempt: dict):
     auth.login(request, user, backend="profiles.backends.BrokerBackend")
     request.session["oidc_id_token"] = id_token
     session_login(request, method=method, level=login.level, acting_person=login.acting_person)
+    # Messages follow the language the person last used the portal in: this visit's.
+    profile_language_set(profile=user.profile, language=request.LANGUAGE_CODE)
     login_event_record(
         kind=kind,
         method=method,

@@ -77,6 +77,14 @@ class Profile(models.Model):
     contact_preference_version = models.PositiveIntegerField(
         _("contact preference version"), default=0
     )
+    # The language the person uses the portal in (see profile_language_set); e-mail and SMS
+    # from the portal follow it, as the worker has no request to take a language from.
+    language = models.CharField(
+        _("language for messages"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -87,7 +95,11 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(contact_preference__in=["", *ContactPreference.values]),
                 name="profile_contact_preference_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="profile_language_valid",
+            ),
         ]
 
     def __str__(self) -> str:

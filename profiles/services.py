@@ -32,6 +32,20 @@ def profile_get_or_create(*, identity_type: str, value: str, branch: str = "") -
     return Profile.objects.create(identity=identity, user=user)
 
 
+def profile_language_set(*, profile: Profile, language: str) -> Profile:
+    """Remember the language the person uses the portal in: e-mail and SMS come in it.
+
+    Called when the person switches language and at login. Writes only when the language
+    changes, so a login in the same language costs no query. A language the portal does not
+    offer is ignored, as the language middleware ignores it.
+    """
+    if language == profile.language or language not in dict(settings.LANGUAGES):
+        return profile
+    profile.language = language
+    profile.save(update_fields=["language", "updated_at"])
+    return profile
+
+
 def pseudonymise(value: str) -> str:
     """A keyed hash: the same person gets the same pseudonym, nobody can reverse it."""
     if not value:

@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language
 
 from profiles.login_views import safe_next
 from profiles.register_selectors import register_blocks
 from profiles.selectors import contact_overview, login_summary
+from profiles.services import profile_language_set
 from profiles.session import current_login, level_required
 
 
@@ -29,3 +32,13 @@ def overview(request):
             "login_rows": login_summary(profile, current_login(request)),
         },
     )
+
+
+def language_switch(request):
+    """Django's set_language; a logged-in person's profile remembers the choice as well."""
+    response = set_language(request)
+    # The cookie is only set for a POST with a language Django accepts: then it was a switch.
+    chosen = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen is not None and current_login(request):
+        profile_language_set(profile=request.user.profile, language=chosen.value)
+    return response

@@ -126,9 +126,10 @@ def test_an_email_arrives_as_dutch_text_and_html_with_the_message_id_of_its_deli
 
 
 def test_an_email_follows_the_language_and_escapes_what_the_organisation_wrote(
-    gemeente, person, server, settings
+    gemeente, person, server
 ):
-    settings.LANGUAGE_CODE = "en"
+    person.language = "en"  # the language the person uses the portal in
+    person.save(update_fields=["language"])
     submit(gemeente, legal_task(gemeente), person, body="Zie <b>bijlage</b> & formulier")
 
     message = server.messages[0]
