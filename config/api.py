@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -129,6 +130,22 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return problem_response(api, request, ApiProblem(404, "Not found", "No such resource."))
+
+
+@api.exception_handler(DatabaseError)
+def _database_unavailable(request, exc: DatabaseError):
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return _unexpected(request, exc)
+    # The database is down or dropped the connection (Django replaces it after this request).
+    logger.warning("api database unavailable", extra={"path": request.path})
+    problem = ApiProblem(
+        503,
+        "Service unavailable",
+        "The service cannot reach its database. Try again in a minute.",
+        code="database_unavailable",
+        headers={"Retry-After": "60"},
+    )
+    return problem_response(api, request, problem)
 
 
 @api.exception_handler(Exception)

@@ -11,12 +11,12 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from config.api_problems import ApiProblem
+from consent.api_selectors import active_consents, doelbinding_with_current_version
 from consent.choices import LegalBasis, Reason
 from consent.gate import Decision, may_process
 from consent.ldv import LogUnavailable, Trace, processing_records_write, subject_pseudonym
-from consent.models import Consent, Doelbinding, DoelbindingVersion
-from profiles.models import Identity
-from profiles.selectors import shareable_contact_data
+from consent.models import Doelbinding, DoelbindingVersion
+from profiles.sharing import Shareable, shareable_by_identity
 from profiles.validators import is_kvk_number, is_vestigingsnummer, passes_elfproef
 
 router = Router(tags=["contactgegevens"])
@@ -190,14 +190,7 @@ def _detail(code: str) -> str:
 
 
 def _own_doelbinding(request, doelbinding_id: int) -> Doelbinding:
-    doelbinding = (
-        Doelbinding.objects.select_related("organisation")
-        .prefetch_related(
-            Prefetch("versions", queryset=DoelbindingVersion.objects.order_by("number"))
-        )
-        .filter(pk=doelbinding_id)
-        .first()
-    )
+    doelbinding = doelbinding_with_current_version(doelbinding_id)
     organisation = request.api_client.organisation
     if doelbinding is None or doelbinding.organisation_id != organisation.pk:
         # Another organisation's purpose, or none: the same answer, so nothing is revealed.
@@ -207,6 +200,7 @@ def _own_doelbinding(request, doelbinding_id: int) -> Doelbinding:
             REFUSALS[Reason.WRONG_ORGANISATION][1],
             code=Reason.WRONG_ORGANISATION,
         )
+    doelbinding.organisation = organisation
     return doelbinding
 
 
@@ -222,16 +216,6 @@ def _valid(identificatie: Identificatie) -> bool:
     )
 
 
-def _identities(identificaties: list[Identificatie]) -> dict[tuple, Identity]:
-    keys = {_key(i) for i in identificaties if _valid(i)}
-    if not keys:
-        return {}
-    found = Identity.objects.select_related("profile").filter(
-        value__in={k[1] for k in keys}, type__in={k[0] for k in keys}
-    )
-    return {(i.type, i.value, i.branch): i for i in found if (i.type, i.value, i.branch) in keys}
-
-
 def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> list[BulkResultaat]:
     started = timezone.now()
     trace = Trace.from_header(request.headers.get("traceparent", ""))
@@ -239,33 +223,28 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
     organisation = request.api_client.organisation
     version = doelbinding.current_version
     wanted = version.fields if version else frozenset()
-    identities = _identities(identificaties)
-    profiles = [i.profile for i in identities.values()]
+    shareable = shareable_by_identity({_key(i) for i in identificaties if _valid(i)})
     consents = {}
     if version and version.legal_basis == LegalBasis.CONSENT:
-        for consent in Consent.objects.filter(
-            doelbinding=doelbinding, profile__in=profiles, withdrawn_at=None
-        ).select_related("version"):
-            consents[consent.profile_id] = consent
-    data = shareable_contact_data(profiles)
+        consents = active_consents(doelbinding.pk, [s.profile.pk for s in shareable.values()])
     decided = []  # (identificatie, identity, decision); None decision: not a valid number
     for identificatie in identificaties:
         if not _valid(identificatie):
             decided.append((identificatie, None, None))
             continue
-        identity = identities.get(_key(identificatie))
+        found = shareable.get(_key(identificatie))
         decision = (
             _unknown_subject(organisation, doelbinding, wanted)
-            if identity is None
+            if found is None
             else may_process(
                 organisation,
                 doelbinding,
-                identity.profile,
+                found.profile,
                 wanted,
-                consent=consents.get(identity.profile.pk),
+                consent=consents.get(found.profile.pk),
             )
         )
-        decided.append((identificatie, identity, decision))
+        decided.append((identificatie, found, decision))
     # All records in one transaction, before any data leaves: all are logged, or none is
     # and nothing is given.
     try:
@@ -276,7 +255,7 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
             api_client=request.api_client,
             entries=[
                 (i.type, subject_pseudonym(*_key(i)), decision)
-                for i, _identity, decision in decided
+                for i, _found, decision in decided
                 if decision is not None
             ],
             started_at=started,
@@ -288,15 +267,15 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
             "The processing could not be logged, so no data is given. Try again later.",
             code="log_unavailable",
         ) from exc
-    return [_result(entry, doelbinding, version, data) for entry in decided]
+    return [_result(entry, doelbinding, version) for entry in decided]
 
 
 def _key(identificatie: Identificatie) -> tuple[str, str, str]:
     return (identificatie.type, identificatie.nummer, identificatie.vestigingsnummer or "")
 
 
-def _result(entry, doelbinding, version, data) -> BulkResultaat:
-    identificatie, identity, decision = entry
+def _result(entry, doelbinding, version) -> BulkResultaat:
+    identificatie, found, decision = entry
     if decision is None:
         return BulkResultaat(identificatie=identificatie, status=400, code="invalid_identifier")
     if not decision.allowed:
@@ -305,9 +284,7 @@ def _result(entry, doelbinding, version, data) -> BulkResultaat:
     return BulkResultaat(
         identificatie=identificatie,
         status=200,
-        gegevens=_gegevens(
-            identificatie, doelbinding, version, decision, data[identity.profile.pk]
-        ),
+        gegevens=_gegevens(identificatie, doelbinding, version, decision, found),
     )
 
 
@@ -323,23 +300,23 @@ def _unknown_subject(organisation, doelbinding: Doelbinding, wanted) -> Decision
     return decision
 
 
-def _gegevens(identificatie, doelbinding, version, decision: Decision, data: dict) -> dict:
+def _gegevens(identificatie, doelbinding, version, decision: Decision, found: Shareable) -> dict:
     out = {
         "identificatie": identificatie,
         "doelbinding": doelbinding.pk,
         "doelbindingVersie": version.number,
     }
-    if "email" in decision.fields and data["email"]:
+    if "email" in decision.fields and found.email:
         out["emailadres"] = {
-            "waarde": data["email"].value,
-            "geverifieerdOp": data["email"].verified_at,
+            "waarde": found.email.value,
+            "geverifieerdOp": found.email.verified_at,
         }
-    if "phone" in decision.fields and data["phone"]:
+    if "phone" in decision.fields and found.phone:
         out["telefoonnummer"] = {
-            "waarde": data["phone"].value,
-            "geverifieerdOp": data["phone"].verified_at,
+            "waarde": found.phone.value,
+            "geverifieerdOp": found.phone.verified_at,
         }
-    address = data["postal_address"]
+    address = found.postal_address
     if "postal_address" in decision.fields and address:
         out["postadres"] = {
             "land": address.country,
@@ -349,5 +326,5 @@ def _gegevens(identificatie, doelbinding, version, decision: Decision, data: dic
             "gewijzigdOp": address.updated_at,
         }
     if "contact_preference" in decision.fields:
-        out["contactvoorkeur"] = data["contact_preference"]
+        out["contactvoorkeur"] = found.contact_preference
     return out

@@ -92,9 +92,15 @@ class Doelbinding(models.Model):
 
     @property
     def current_version(self) -> "DoelbindingVersion | None":
+        if "_current_version" in self.__dict__:
+            return self._current_version
         # Prefetch `versions` ordered by number to make this free in lists.
         versions = list(self.versions.all())
         return versions[-1] if versions else None
+
+    def current_version_known(self, version: "DoelbindingVersion | None") -> None:
+        """For a selector that read the current version in the same query as this row."""
+        self._current_version = version
 
 
 class DoelbindingVersion(models.Model):

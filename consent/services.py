@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consent.api_selectors import api_client_with_organisation
 from consent.choices import DataField, DoelbindingStatus, LegalBasis
 from consent.models import ApiClient, Consent, Doelbinding, DoelbindingVersion
 from profiles.models import Profile
@@ -131,11 +132,7 @@ def api_client_for_token(token: str) -> ApiClient | None:
     parts = token.split("_")
     if len(parts) < 3 or parts[0] != "moz":
         return None
-    client = (
-        ApiClient.objects.select_related("organisation")
-        .filter(token_prefix=parts[1], revoked_at__isnull=True)
-        .first()
-    )
+    client = api_client_with_organisation(parts[1])
     if client is None or not hmac.compare_digest(client.token_hash, _token_hash(token)):
         return None
     return client

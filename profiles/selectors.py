@@ -152,27 +152,3 @@ def has_confirmed_email(profile: Profile) -> bool:
     return ContactDetail.objects.filter(
         profile=profile, kind=ContactKind.EMAIL, verified_at__isnull=False
     ).exists()
-
-
-def shareable_contact_data(profiles: list[Profile]) -> dict[int, dict]:
-    """What an organisation could receive of each profile: confirmed details only.
-
-    Two queries for any number of profiles. The caller decides (may_process) which parts leave.
-    """
-    ids = [p.pk for p in profiles]
-    data = {
-        p.pk: {
-            "email": None,
-            "phone": None,
-            "postal_address": None,
-            "contact_preference": p.contact_preference or None,
-        }
-        for p in profiles
-    }
-    confirmed = ContactDetail.objects.filter(profile_id__in=ids, verified_at__isnull=False)
-    for detail in confirmed:
-        key = "email" if detail.kind == ContactKind.EMAIL else "phone"
-        data[detail.profile_id][key] = detail
-    for address in PostalAddress.objects.filter(profile_id__in=ids):
-        data[address.profile_id]["postal_address"] = address
-    return data

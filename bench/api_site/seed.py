@@ -103,8 +103,8 @@ def profiles_grow(to: int) -> float:
         )
         cursor.execute(
             f"""INSERT INTO {profile} (identity_id, user_id, display_name, contact_preference,
-                    contact_preference_version, created_at, updated_at)
-                SELECT i.id, u.id, '', 'digitaal', 0, now(), now()
+                    contact_preference_version, language, created_at, updated_at)
+                SELECT i.id, u.id, '', 'digitaal', 0, 'nl', now(), now()
                 FROM bench_new b
                 JOIN {identity} i ON i.type = %s AND i.value = b.bsn AND i.branch = ''
                 JOIN {user} u ON u.username = 'p-bench-' || b.n""",  # noqa: S608

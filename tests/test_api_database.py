@@ -1,0 +1,77 @@
+"""The API when PostgreSQL drops its connection: one clear 503, then answers again.
+
+The portal does not ask the database "are you there?" before every request (a round trip on
+every API read); a connection the server closed is found by the first query that uses it.
+"""
+
+import json
+
+import psycopg
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+from django.test import RequestFactory
+
+from consent.choices import DataField, LegalBasis
+from tests.factories import make_doelbinding, make_organisation, make_profile
+from tests.support.api import ZOEK, ApiCaller, complete_profile, identificatie
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs a database server that can drop us"
+    ),
+]
+
+
+def _server_drops_our_connection() -> None:
+    ours = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [ours])
+
+
+def _served(caller: ApiCaller, body: dict) -> tuple[int, dict, dict]:
+    """One request the way gunicorn serves it: Django's WSGI handler, then close(), which is
+    when Django lets go of a broken connection (the test client skips that step)."""
+    environ = (
+        RequestFactory()
+        .post(ZOEK, json.dumps(body), content_type="application/json", headers=caller.headers())
+        .environ
+    )
+    answer = {}
+
+    def start_response(status, headers):
+        answer["status"], answer["headers"] = int(status.split()[0]), dict(headers)
+
+    result = WSGIHandler()(environ, start_response)
+    try:
+        content = b"".join(result)
+    finally:
+        result.close()
+    return answer["status"], answer["headers"], json.loads(content)
+
+
+def test_a_dropped_connection_costs_one_request_a_503_and_the_next_is_answered(client):
+    organisation = make_organisation("Gemeente Aadorp")
+    caller = ApiCaller.for_organisation(client, organisation)
+    doelbinding = make_doelbinding(
+        organisation, legal_basis=LegalBasis.LEGAL_TASK, fields={DataField.EMAIL}
+    )
+    body = {
+        "identificatie": identificatie(complete_profile(make_profile())),
+        "doelbinding": doelbinding.pk,
+    }
+    assert _served(caller, body)[0] == 200
+
+    _server_drops_our_connection()
+
+    status, headers, problem = _served(caller, body)
+    assert (status, problem["code"], headers["Retry-After"]) == (503, "database_unavailable", "60")
+    assert headers["Content-Type"] == "application/problem+json"
+    status, _headers, answer = _served(caller, body)
+    assert status == 200
+    assert answer["emailadres"]["waarde"]
