@@ -10,10 +10,12 @@ e-mail address, then measures:
 1. intake: notification_submit_bulk for all recipients, in three parts (the first tenth, up to
    half, up to all), each with its time and its peak memory (tracemalloc). Streaming by primary
    key with batch inserts means the peak stays flat while the parts grow;
-2. delivery: the database worker (`db_worker --batch`, here in-process) runs every task: the
-   inbox copies and the e-mails to an aiosmtpd server in its own process on 127.0.0.1;
+2. delivery: the database worker (`db_worker --batch`, here in-process) runs every task, each
+   a batch of deliveries (notifications.delivery_batch): the inbox copies and the e-mails to an
+   aiosmtpd server in its own process on 127.0.0.1;
 3. plain smtplib sending the same messages (rendered the same way) over one connection to the
-   same server, timing only the sending. The ratio of (2) to (3) has a target of >= 0.5.
+   same server, timing only the sending. The ratio of (2) to (3) has a target of >= 0.5; (2)
+   counts all the worker's time, the inbox copies and the queue included.
 
 Not a test: it prints figures and passes or fails nothing.
 """
@@ -188,18 +190,18 @@ def intake(organisation, doelbinding, count: int, batch_size: int) -> None:
 def deliver(count: int) -> float:
     from django_tasks.signals import task_finished, task_started
     from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
 
     from notifications.models import Delivery
 
-    channel_of = dict(Delivery.objects.values_list("pk", "channel"))
-    started_at, spent = {}, {"email": 0.0, "inbox": 0.0}
+    tasks = DBTaskResult.objects.count()
+    started_at, inside = {}, [0.0]
 
     def on_start(sender, task_result, **kwargs):
         started_at[task_result.id] = time.perf_counter()
 
     def on_finish(sender, task_result, **kwargs):
-        channel = channel_of[task_result.kwargs["delivery_id"]]
-        spent[channel] += time.perf_counter() - started_at.pop(task_result.id)
+        inside[0] += time.perf_counter() - started_at.pop(task_result.id)
 
     task_started.connect(on_start, weak=False)
     task_finished.connect(on_finish, weak=False)
@@ -221,16 +223,12 @@ def deliver(count: int) -> float:
     sent = Delivery.objects.filter(channel="email", status="sent").count()
     inbox = Delivery.objects.filter(channel="inbox", status="sent").count()
     assert sent == count, f"only {sent} of {count} e-mails were sent"
-    queue = seconds - spent["email"] - spent["inbox"]
-    print(f"\nDelivery by the worker: {sent:,} e-mails and {inbox:,} inbox copies")
-    print(f"  all tasks:  {seconds:6.1f} s, {sent / seconds:5.0f} notifications/s")
     print(
-        f"  inside e-mail tasks {spent['email']:.1f} s, inbox tasks {spent['inbox']:.1f} s, "
-        f"the queue itself {queue:.1f} s"
+        f"\nDelivery by the worker: {sent:,} e-mails and {inbox:,} inbox copies in {tasks:,} tasks"
     )
-    email_share = spent["email"] + queue / 2  # e-mail tasks are half of the queue's work
-    print(f"  e-mail tasks with their share of the queue: {sent / email_share:5.0f} e-mails/s")
-    return sent / seconds, sent / email_share
+    print(f"  all tasks:  {seconds:6.1f} s, {sent / seconds:5.0f} notifications/s")
+    print(f"  inside the tasks {inside[0]:.1f} s, the queue itself {seconds - inside[0]:.1f} s")
+    return sent / seconds
 
 
 def raw_smtplib(port: int) -> float:
@@ -278,13 +276,11 @@ def main() -> None:
         load_recipients(args.recipients)
         organisation, doelbinding = sender()
         intake(organisation, doelbinding, args.recipients, args.batch_size)
-        ours, email_only = deliver(args.recipients)
+        ours = deliver(args.recipients)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         raw = raw_smtplib(sink.port)
-        print(f"\nRatio to plain smtplib (target >= {RATIO_TARGET}):")
-        for label, rate in (("all tasks", ours), ("e-mail tasks", email_only)):
-            verdict = "meets" if rate / raw >= RATIO_TARGET else "misses"
-            print(f"  {label:<13} {rate / raw:.2f} ({verdict} the target)")
+        verdict = "meets" if ours / raw >= RATIO_TARGET else "misses"
+        print(f"\nRatio to plain smtplib: {ours / raw:.2f} ({verdict} the target {RATIO_TARGET})")
         where = " (the SQLite database in memory included)" if connection.vendor == "sqlite" else ""
         print(f"Largest resident size of this process{where}: {rss:.0f} MiB")
     finally:

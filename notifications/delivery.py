@@ -1,29 +1,28 @@
-"""Delivering one Delivery row: claimed once, sent once, retried with backoff, then fallback.
+"""Delivering: each row claimed once, sent once, retried with backoff, then post as fallback.
 
-How a row goes out (delivery_attempt, run by notifications.tasks.deliver in the worker):
-1. Claim, in a short transaction that commits before anything leaves: lock the row
-   (select_for_update(skip_locked)), check it is still queued or retrying, ask the gate again
-   (consent may have been withdrawn since intake), write the processing record, make the
-   message, and mark it SENDING with one more attempt. Another task for the same row finds it
-   locked or no longer waiting and does nothing.
-2. Send: e-mail over SMTP with a Message-ID made from the row's id, SMS through the gateway.
-   The inbox copy is written inside the claim transaction itself, so it is exactly once.
-3. Record: SENT; or, for a passing failure (SMTP timeout or 4xx, SMS timeout or 5xx), RETRYING
-   with a new task after NOTIFICATION_RETRY_BASE_SECONDS * 2^(attempts - 1); or FAILED after
-   NOTIFICATION_MAX_ATTEMPTS or a lasting failure, and then post as fallback (see _fallback).
+The work itself happens in batches (notifications.delivery_batch, run by the tasks in
+notifications.tasks): claim the waiting rows under lock and ask the gate again, write the
+processing records and commit, and only then send; record SENT afterwards. This module holds
+what a single row needs around that: failing it (and the fallback to post), retrying it with
+backoff, recovering rows whose task died, the staff's decisions, and the status for the sender.
+
+Retries: for a passing failure (SMTP timeout or 4xx, SMS timeout or 5xx) the row is RETRYING
+with a new task after NOTIFICATION_RETRY_BASE_SECONDS * 2^(attempts - 1); after
+NOTIFICATION_MAX_ATTEMPTS or a lasting failure it is FAILED, and then post may take over (see
+_fallback). Rows of one batch that fail alike wait in one task.
 
 What "exactly once" means here. E-mail and SMS leave the database, so there is a moment between
-the gateway's "accepted" and our commit of SENT. A worker killed in that moment leaves the row
-SENDING, and we cannot know whether the message arrived. Such a row is never sent again by
-itself: staff see it in the admin and decide (send again, with the same Message-ID so a
-receiving side can drop the copy; or mark it sent after checking the mail server's log). So
-delivery is at most once automatically, no row is lost unseen, and exactly once after that
-decision. A worker killed before it claimed a row leaves it QUEUED with a task that will not
-run again (the task queue marks it running for good): deliveries_recover enqueues those again.
-One more honest gap: a timeout while waiting for the server's answer to a message it may have
-taken is retried like any passing failure, so that message can arrive twice, with the same
-Message-ID (receivers that drop copies by Message-ID show it once). The same holds for an SMS
-gateway's timeout.
+the gateway's "accepted" and our commit of SENT. A worker killed in that moment leaves its
+claimed rows SENDING (at most one batch), and we cannot know whether those messages arrived.
+Such a row is never sent again by itself: staff see it in the admin and decide (send again,
+with the same Message-ID so a receiving side can drop the copy; or mark it sent after checking
+the mail server's log). So delivery is at most once automatically, no row is lost unseen, and
+exactly once after that decision. A worker killed before it claimed a row leaves it QUEUED with
+a task that will not run again (the task queue marks it running for good): deliveries_recover
+enqueues those again. One more honest gap: a timeout while waiting for the server's answer to a
+message it may have taken is retried like any passing failure, so that message can arrive
+twice, with the same Message-ID (receivers that drop copies by Message-ID show it once). The
+same holds for an SMS gateway's timeout.
 """
 
 import logging
@@ -32,18 +31,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from consent.ldv import LogUnavailable, Trace, processing_record_write, pseudonym_for
-from consent.models import DoelbindingVersion
 from notifications.choices import Channel, DeliveryStatus
 from notifications.intake import OUTSIDE_PORTAL, channel_decision
 from notifications.models import Delivery, Notification
 from notifications.preferences import reachable_channels
-from notifications.sending import DeliveryError, prepare, transmit
-from profiles.choices import ContactKind
-from profiles.models import ContactDetail
+from notifications.sending import DeliveryError
 
 logger = logging.getLogger(__name__)
 
@@ -65,97 +59,12 @@ def stalled_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "NOTIFICATION_STALLED_AFTER_SECONDS", 15 * 60))
 
 
-# --- the attempt -------------------------------------------------------------------------------
+def batch_size() -> int:
+    """Deliveries per task: at most this many are left uncertain by a worker killed mid-task."""
+    return getattr(settings, "NOTIFICATION_DELIVERY_BATCH_SIZE", 200)
 
 
-def delivery_attempt(*, delivery_id: int) -> str:
-    """Deliver one row if it is still waiting; returns what happened, for the task's result."""
-    delivery = _claim(delivery_id)
-    if delivery is None:
-        return "not_waiting"
-    if delivery.status != SENDING:
-        return delivery.status  # the inbox (sent in the claim), or refused by the gate
-    try:
-        transmit(delivery, delivery.address, delivery.outgoing)
-    except DeliveryError as error:
-        return _record_failure(delivery, error)
-    except Exception as error:
-        # Our own fault, most likely before anything left: tried again like a passing failure,
-        # and raised so the task shows it.
-        _record_failure(delivery, DeliveryError(f"error_{type(error).__name__}", passing=True))
-        raise
-    Delivery.objects.filter(pk=delivery.pk, status=SENDING).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
-    )
-    logger.info("notification delivered", extra={"delivery": delivery.pk})
-    return str(DeliveryStatus.SENT)
-
-
-def _claim(delivery_id: int) -> Delivery | None:
-    with transaction.atomic():
-        confirmed = ContactDetail.objects.filter(
-            profile=OuterRef("notification__recipient"), verified_at__isnull=False
-        )
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related(
-                "notification__organisation",
-                "notification__doelbinding",
-                "notification__recipient__identity",
-            )
-            .prefetch_related(
-                Prefetch(
-                    "notification__doelbinding__versions",
-                    queryset=DoelbindingVersion.objects.order_by("number"),
-                )
-            )
-            .annotate(
-                email=Subquery(confirmed.filter(kind=ContactKind.EMAIL).values("value")[:1]),
-                phone=Subquery(confirmed.filter(kind=ContactKind.PHONE).values("value")[:1]),
-            )
-            .filter(pk=delivery_id, status__in=WAITING)
-            .exclude(channel=Channel.POST)
-            .first()
-        )
-        if delivery is None:
-            return None
-        notification = delivery.notification
-        started = timezone.now()
-        decision = channel_decision(
-            notification.organisation,
-            notification.doelbinding,
-            notification.recipient,
-            delivery.channel,
-        )
-        if not decision.allowed:
-            _fail(delivery, decision.reason)
-            return delivery
-        if delivery.channel == Channel.INBOX:
-            _to_inbox(notification)
-            _mark(delivery, DeliveryStatus.SENT, sent_at=started, attempts=delivery.attempts + 1)
-            return delivery
-        delivery.address = delivery.email if delivery.channel == Channel.EMAIL else delivery.phone
-        if not delivery.address:
-            _fail(delivery, "no_confirmed_address")
-            return delivery
-        try:
-            processing_record_write(
-                trace=Trace.from_header(""),
-                organisation=notification.organisation,
-                doelbinding=notification.doelbinding,
-                api_client=None,
-                subject_type=notification.recipient.identity.type,
-                pseudonym=pseudonym_for(notification.recipient.identity),
-                decision=decision,
-                started_at=started,
-            )
-        except LogUnavailable:
-            # Unlogged processing does not happen: try again later, as after a failure.
-            _schedule_retry(delivery, "log_unavailable")
-            return delivery
-        delivery.outgoing = prepare(delivery, delivery.address)
-        _mark(delivery, SENDING, attempts=delivery.attempts + 1, last_error="")
-        return delivery
+# --- failures and retries of single rows --------------------------------------------------------
 
 
 def _mark(delivery: Delivery, status: str, **fields) -> None:
@@ -172,50 +81,62 @@ def _fail(delivery: Delivery, reason: str) -> None:
     _fallback(delivery)
 
 
-def _to_inbox(notification: Notification) -> None:
-    # inbox_services is the inbox's own write service; one message per notification (unique).
-    from notifications.inbox_services import inbox_message_create
+def deliveries_fail(refused: list[tuple[Delivery, str]]) -> None:
+    """Fail each row for good with its reason (the gate's, or no address): post may follow.
 
-    inbox_message_create(
-        profile=notification.recipient,
-        organisation=notification.organisation,
-        notification=notification,
-        kind=notification.kind,
-        subject=notification.subject,
-        body=notification.body,
-        link=notification.link,
-    )
+    Row by row, in the caller's transaction: refusals are the exception, and each one decides
+    on a letter under its notification's lock.
+    """
+    for delivery, reason in refused:
+        _fail(delivery, reason)
 
 
-def _schedule_retry(delivery: Delivery, code: str) -> None:
-    from notifications.tasks import enqueue_delivery
+def deliveries_retry(rows: list[tuple[Delivery, str]]) -> None:
+    """Each row RETRYING with its error code; rows due at the same moment share one task."""
+    from notifications.tasks import enqueue_deliveries
 
-    when = timezone.now() + retry_delay(delivery.attempts)
-    _mark(delivery, DeliveryStatus.RETRYING, last_error=code, next_attempt_at=when)
-    enqueue_delivery(delivery.pk, run_after=when)
+    now, due = timezone.now(), {}
+    for delivery, code in rows:
+        when = now + retry_delay(delivery.attempts)
+        _mark(delivery, DeliveryStatus.RETRYING, last_error=code[:200], next_attempt_at=when)
+        due.setdefault(when, []).append(delivery.pk)
+    for when, ids in due.items():
+        enqueue_deliveries(ids, run_after=when)
 
 
-def _record_failure(claimed: Delivery, error: DeliveryError) -> str:
+def deliveries_record_failures(failures: list[tuple[Delivery, DeliveryError]]) -> None:
+    """After sending: retry each failed row, or fail it after its last try or a lasting error.
+
+    Sets the status on the given objects too, for the task's result.
+    """
+    if not failures:
+        return
+    retry, seen = [], []
     with transaction.atomic():
-        # Notification first, as in _fail: one order of locks, no deadlock.
-        Notification.objects.select_for_update().filter(pk=claimed.notification_id).first()
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related("notification__organisation", "notification__doelbinding")
-            .get(pk=claimed.pk)
-        )
-        if delivery.status != SENDING:
-            return str(delivery.status)  # staff decided meanwhile
-        logger.warning(
-            "notification not delivered: %s",
-            error.code,
-            extra={"delivery": delivery.pk, "attempts": delivery.attempts},
-        )
-        if error.passing and delivery.attempts < max_attempts():
-            _schedule_retry(delivery, error.code)
-        else:
-            _fail(delivery, error.code)
-        return str(delivery.status)
+        # In notification order, and each notification before its row (as in _fail): one order
+        # of locks for every worker, so two of them cannot deadlock on it.
+        for claimed, error in sorted(failures, key=lambda f: (f[0].notification_id, f[0].pk)):
+            Notification.objects.select_for_update().filter(pk=claimed.notification_id).first()
+            delivery = (
+                Delivery.objects.select_for_update(of=("self",))
+                .select_related("notification__organisation", "notification__doelbinding")
+                .get(pk=claimed.pk)
+            )
+            seen.append((claimed, delivery))
+            if delivery.status != SENDING:
+                continue  # staff decided meanwhile
+            logger.warning(
+                "notification not delivered: %s",
+                error.code,
+                extra={"delivery": delivery.pk, "attempts": delivery.attempts},
+            )
+            if error.passing and delivery.attempts < max_attempts():
+                retry.append((delivery, error.code))
+            else:
+                _fail(delivery, error.code)
+        deliveries_retry(retry)
+    for claimed, delivery in seen:
+        claimed.status = delivery.status
 
 
 def _fallback(failed: Delivery) -> Delivery | None:
@@ -258,19 +179,20 @@ def deliveries_recover(*, older_than: timedelta | None = None) -> int:
     any time and as often as wanted: a task for a row that is taken or done does nothing.
     SENDING rows are left alone: whether they went out is for staff to decide.
     """
-    from notifications.tasks import enqueue_delivery
+    from notifications.tasks import enqueue_deliveries
 
     cutoff = timezone.now() - (stalled_after() if older_than is None else older_than)
     stalled = (
         Delivery.objects.filter(status__in=WAITING, next_attempt_at__lte=cutoff)
         .exclude(channel=Channel.POST)
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
-    count = 0
-    for delivery_id in stalled.iterator(chunk_size=1000):
+    count, last_pk = 0, 0
+    while ids := list(stalled.filter(pk__gt=last_pk)[: batch_size()]):
         with transaction.atomic():
-            enqueue_delivery(delivery_id)
-        count += 1
+            enqueue_deliveries(ids)
+        count, last_pk = count + len(ids), ids[-1]
     return count
 
 
@@ -279,7 +201,7 @@ def delivery_send_again(*, delivery: Delivery) -> bool:
 
     The gate is asked again when it runs; an e-mail keeps its Message-ID.
     """
-    from notifications.tasks import enqueue_delivery
+    from notifications.tasks import enqueue_deliveries
 
     with transaction.atomic():
         updated = Delivery.objects.filter(
@@ -288,7 +210,7 @@ def delivery_send_again(*, delivery: Delivery) -> bool:
             status__in=[SENDING, DeliveryStatus.FAILED],
         ).update(status=DeliveryStatus.QUEUED, next_attempt_at=timezone.now(), attempts=0)
         if updated:
-            enqueue_delivery(delivery.pk)
+            enqueue_deliveries([delivery.pk])
     return bool(updated)
 
 

@@ -31,6 +31,26 @@ def inbox_message_create(
     )
 
 
+def inbox_messages_create(*, notifications: list[Notification]) -> list[InboxMessage]:
+    """The inbox copy of each notification, in one insert (delivery in batches).
+
+    The caller loaded each notification with its recipient and organisation. A second copy of
+    one notification is refused by the database (one message per notification).
+    """
+    return InboxMessage.objects.bulk_create(
+        InboxMessage(
+            profile=notification.recipient,
+            organisation=notification.organisation,
+            notification=notification,
+            kind=notification.kind,
+            subject=notification.subject,
+            body=notification.body,
+            link=notification.link,
+        )
+        for notification in notifications
+    )
+
+
 def inbox_message_mark_read(*, profile: Profile, message: InboxMessage) -> InboxMessage:
     """Read once: the first time counts, opening it again changes nothing."""
     if message.read_at is None:

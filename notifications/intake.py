@@ -1,7 +1,8 @@
 """Intake: an organisation's message for one person, accepted once and routed.
 
-notification_submit() turns it into a Notification, one Delivery per channel and one background
-task per delivery, all in one transaction: a task exists exactly when its delivery was committed.
+notification_submit() turns it into a Notification, one Delivery per channel and a background
+task for its deliveries, all in one transaction: a task exists exactly when its delivery was
+committed.
 Nothing is sent here; notifications.delivery does that in the worker.
 
 Two kinds of deduplication:
@@ -194,12 +195,13 @@ def plan_channels(
 
 
 def deliveries_create(planned: list[tuple[Notification, list[Planned]]]) -> list[Delivery]:
-    """The Delivery rows of the plans, and one task for each row that goes out by itself.
+    """The Delivery rows of the plans, and tasks for the rows that go out by themselves: one
+    per NOTIFICATION_DELIVERY_BATCH_SIZE rows (notifications.delivery_batch).
 
     Post waits for the daily batch (notifications.post_batch), so it gets no task; for post,
     next_attempt_at is the moment the letter joined the batch of that day.
     """
-    from notifications.tasks import enqueue_delivery  # tasks import the delivery services
+    from notifications.tasks import enqueue_deliveries  # tasks import the delivery services
 
     now = timezone.now()
     first, fallbacks = [], []
@@ -223,9 +225,13 @@ def deliveries_create(planned: list[tuple[Notification, list[Planned]]]) -> list
         item.delivery.fallback_for = replaced  # now that it has its primary key
     Delivery.objects.bulk_create([item.delivery for item, _ in fallbacks])
     deliveries = [item.delivery for _, plan in planned for item in plan]
-    for delivery in deliveries:
-        if delivery.status == DeliveryStatus.QUEUED and delivery.channel != Channel.POST:
-            enqueue_delivery(delivery.pk)
+    enqueue_deliveries(
+        [
+            delivery.pk
+            for delivery in deliveries
+            if delivery.status == DeliveryStatus.QUEUED and delivery.channel != Channel.POST
+        ]
+    )
     return deliveries
 
 

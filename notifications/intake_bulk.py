@@ -2,9 +2,10 @@
 
 The same rules as notification_submit, person by person; only the reads and writes are grouped:
 per batch a fixed number of queries to learn what routing needs, one insert for the
-notifications and two for the deliveries, and one task per delivery. Batches go by primary key
-and each commits by itself, so memory stays flat however many people there are, and running
-the same job again with the same key only fills in who is missing.
+notifications and two for the deliveries, and one delivery task per
+NOTIFICATION_DELIVERY_BATCH_SIZE deliveries (notifications.delivery_batch). Batches go by
+primary key and each commits by itself, so memory stays flat however many people there are,
+and running the same job again with the same key only fills in who is missing.
 """
 
 from collections import defaultdict

@@ -10,22 +10,26 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from notifications.choices import Channel
+from notifications.email_compose import OutgoingEmail
 from notifications.models import Delivery, Notification
 from profiles.sms import SmsDeliveryFailed, sms_gateway
 
 
 class DeliveryError(Exception):
-    """Why one attempt failed; `passing` when a later attempt may succeed."""
+    """Why one attempt failed; `passing` when a later attempt may succeed; `relay` when the
+    relay itself failed (connection, login, sender), so the next messages would fail alike."""
 
-    def __init__(self, code: str, *, passing: bool):
+    def __init__(self, code: str, *, passing: bool, relay: bool = False):
         super().__init__(code)
         self.code = code[:200]
         self.passing = passing
+        self.relay = relay
 
 
 def language_for(notification: Notification) -> str:
@@ -36,8 +40,14 @@ def language_for(notification: Notification) -> str:
 
 def message_id_for(delivery: Delivery) -> str:
     """The same for every attempt at this delivery: a receiving side can drop a second copy."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    domain = _domain_of(settings.DEFAULT_FROM_EMAIL)
     return f"<notification-{delivery.notification_id}.delivery-{delivery.pk}@{domain}>"
+
+
+@functools.lru_cache(maxsize=8)
+def _domain_of(address: str) -> str:
+    # Parsing the address costs more than the rest of a message's headers: once per sender.
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
 def inbox_url() -> str:
@@ -136,9 +146,16 @@ def transmit(delivery: Delivery, address: str, message) -> None:
         _send_sms(address, message)
 
 
-def _send_email(message: EmailMultiAlternatives) -> None:
+def _send_email(message: EmailMultiAlternatives | OutgoingEmail) -> None:
     try:
-        _mail_connection().send_messages([message])
+        connection = _mail_connection()
+        if isinstance(message, OutgoingEmail) and type(connection) is SmtpBackend:
+            # Made for the wire already (notifications.email_compose): straight to the relay.
+            connection.connection.sendmail(message.sender, [message.recipient], message.data)
+        elif isinstance(message, OutgoingEmail):
+            connection.send_messages([message.django_message()])
+        else:
+            connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as refused:
         codes = [code for code, _ in refused.recipients.values()]
         close_mail_connection()
@@ -151,10 +168,10 @@ def _send_email(message: EmailMultiAlternatives) -> None:
     except smtplib.SMTPResponseException as error:
         # The sender refused, a login failed: the relay's setup, not this person. Try again.
         close_mail_connection()
-        raise DeliveryError(f"smtp_{error.smtp_code}", passing=True) from None
+        raise DeliveryError(f"smtp_{error.smtp_code}", passing=True, relay=True) from None
     except (smtplib.SMTPException, OSError) as error:
         close_mail_connection()
-        raise DeliveryError(f"smtp_{type(error).__name__}", passing=True) from None
+        raise DeliveryError(f"smtp_{type(error).__name__}", passing=True, relay=True) from None
     finally:
         _mail.used_at = time.monotonic()
 

@@ -1,28 +1,37 @@
-"""Background work of the notifications app: delivering, one task per Delivery row.
+"""Background work of the notifications app: delivering, a batch of Delivery rows per task.
 
-A task only carries the row's id. Running a task twice for one row is harmless: the row is
-claimed under a lock with a status check (notifications.delivery), so a second run finds it
-taken, sent or failed and does nothing. That is what makes retries and recovery safe.
+A task only carries row ids. Running a task twice for the same rows is harmless: rows are
+claimed under a lock with a status check (notifications.delivery_batch), so a second run finds
+them taken, sent or failed and does nothing. That is what makes retries and recovery safe.
 """
 
 from datetime import datetime
 
 from django_tasks import task
 
-from notifications import delivery
+from notifications import delivery, delivery_batch
 
 
 @task()
-def deliver(*, delivery_id: int) -> str:
-    return delivery.delivery_attempt(delivery_id=delivery_id)
+def deliver_batch(*, delivery_ids: list[int]) -> dict[str, int]:
+    return delivery_batch.deliveries_attempt(delivery_ids=delivery_ids)
 
 
-def enqueue_delivery(delivery_id: int, *, run_after: datetime | None = None) -> None:
-    """Enqueue in the caller's transaction: the task exists exactly when the row does.
+@task()
+def deliver(*, delivery_id: int) -> dict[str, int]:
+    # Tasks of one row were queued before batches existed: they must still run after an update.
+    return delivery_batch.deliveries_attempt(delivery_ids=[delivery_id])
 
-    A backend that cannot defer (the immediate backend of the tests) runs the retry at once.
+
+def enqueue_deliveries(delivery_ids: list[int], *, run_after: datetime | None = None) -> None:
+    """Enqueue in the caller's transaction: the tasks exist exactly when the rows do.
+
+    One task per NOTIFICATION_DELIVERY_BATCH_SIZE rows. A backend that cannot defer (the
+    immediate backend of the tests) runs a retry at once.
     """
-    deferred = deliver
-    if run_after is not None and deliver.get_backend().supports_defer:
-        deferred = deliver.using(run_after=run_after)
-    deferred.enqueue(delivery_id=delivery_id)
+    deferred = deliver_batch
+    if run_after is not None and deliver_batch.get_backend().supports_defer:
+        deferred = deliver_batch.using(run_after=run_after)
+    size = delivery.batch_size()
+    for start in range(0, len(delivery_ids), size):
+        deferred.enqueue(delivery_ids=delivery_ids[start : start + size])

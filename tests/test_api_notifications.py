@@ -80,9 +80,7 @@ def test_the_same_case_from_two_systems_is_delivered_once(sender, client):
     other_api = ApiCaller.for_organisation(client, other)
 
     api.post(MELDINGEN, melding(profile, doelbinding))
-    second = other_api.post(
-        MELDINGEN, melding(profile, other_purpose, idempotentieSleutel="ods-7")
-    )
+    second = other_api.post(MELDINGEN, melding(profile, other_purpose, idempotentieSleutel="ods-7"))
 
     assert second.status_code == 201
     assert second.json()["ontvangen"] == "duplicate"

@@ -2,11 +2,9 @@
 retries with backoff, post when nothing else works, and never twice."""
 
 import contextlib
-import signal
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -23,12 +21,13 @@ from notifications.delivery import (
 )
 from notifications.models import ChannelPreference, Delivery, InboxMessage
 from notifications.sending import close_mail_connection, message_id_for
-from notifications.tasks import enqueue_delivery
+from notifications.tasks import enqueue_deliveries
 from profiles import sms
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.http_peer import http_peer
 from tests.support.notifications import DB_TASKS, confirmed, legal_task, submit, with_address
 from tests.support.smtp import smtp_server, use_smtp_server
+from tests.support.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 # The worker closes a connection it finds inside a transaction: on PostgreSQL, tests that run it
@@ -77,19 +76,6 @@ def refusing(server, times: int):
 
     server.handle_DATA = handle_DATA
     yield server
-
-
-def run_worker():
-    """Run every task that is due, as `manage.py db_worker --batch` does, in this process.
-
-    Tests that use it are marked worker_db.
-    """
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
-    finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler)
 
 
 def email_of(notification) -> Delivery:
@@ -160,7 +146,7 @@ def test_a_text_message_goes_to_the_confirmed_number(gemeente, person):
 
 def test_the_inbox_gets_one_copy(gemeente, person):
     result = submit(gemeente, legal_task(gemeente), person)
-    enqueue_delivery(result.notification.deliveries.get(channel="inbox").pk)
+    enqueue_deliveries([result.notification.deliveries.get(channel="inbox").pk])
 
     message = InboxMessage.objects.get()
     assert (message.profile, message.organisation) == (person, gemeente)
@@ -297,13 +283,13 @@ def test_a_second_task_for_one_delivery_sends_nothing(gemeente, person, server, 
     settings.TASKS = DB_TASKS
     result = submit(gemeente, legal_task(gemeente), person)
     for delivery in result.notification.deliveries.all():
-        enqueue_delivery(delivery.pk)
+        enqueue_deliveries([delivery.pk])
 
     run_worker()
 
     assert len(server.received) == 1 and InboxMessage.objects.count() == 1
-    outcomes = sorted(DBTaskResult.objects.values_list("return_value", flat=True))
-    assert outcomes == ["not_waiting", "not_waiting", "sent", "sent"]
+    outcomes = sorted(map(str, DBTaskResult.objects.values_list("return_value", flat=True)))
+    assert outcomes == ["{'not_waiting': 1}", "{'not_waiting': 1}", "{'sent': 2}"]
 
 
 @worker_db

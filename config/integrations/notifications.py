@@ -4,6 +4,7 @@ from config.env import env
 
 __all__ = [
     "NOTIFICATION_DEDUP_WINDOW",
+    "NOTIFICATION_DELIVERY_BATCH_SIZE",
     "NOTIFICATION_MAX_ATTEMPTS",
     "NOTIFICATION_RETRY_BASE_SECONDS",
     "NOTIFICATION_STALLED_AFTER_SECONDS",
@@ -15,3 +16,5 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
 # A queued delivery whose task has not run after this long is enqueued again.
 NOTIFICATION_STALLED_AFTER_SECONDS = env.int("NOTIFICATION_STALLED_AFTER_SECONDS", default=900)
+# Deliveries per background task: a worker killed mid-task leaves at most this many uncertain.
+NOTIFICATION_DELIVERY_BATCH_SIZE = env.int("NOTIFICATION_DELIVERY_BATCH_SIZE", default=200)
