@@ -12,7 +12,7 @@ from functools import cache
 
 import psycopg
 from django.conf import settings
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def quote(name: str) -> str:
@@ -53,12 +53,13 @@ def instance(model: type[models.Model], row, start: int = 0):
     values = list(row[start : start + width(model)])
     if values[_pk_position(model)] is None:
         return None
-    for position, convs, column in _converters(model, connection.vendor):
+    db = connections[DEFAULT_DB_ALIAS]  # `connection` looks itself up on every attribute
+    for position, convs, column in _converters(model, db.vendor):
         value = values[position]
         for convert in convs:
-            value = convert(value, column, connection)
+            value = convert(value, column, db)
         values[position] = value
-    return model.from_db(connection.alias, None, values)
+    return model.from_db(db.alias, None, values)
 
 
 @cache
@@ -67,17 +68,17 @@ def _pk_position(model: type[models.Model]) -> int:
 
 
 def fetch(statement: str, params) -> list[tuple]:
-    with _cursor() as cursor:
+    with _cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall()
 
 
 def execute(statement: str, params) -> None:
-    with _cursor() as cursor:
+    with _cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
         cursor.execute(statement, params)
 
 
-def _cursor():
+def _cursor(db):
     """Django's cursor; on PostgreSQL one that binds on the server, so each statement is
     prepared once per connection and PostgreSQL does not plan it again on every request.
 
@@ -87,14 +88,10 @@ def _cursor():
     counting them) Django's own cursor runs them, because Django can only show the SQL of a
     statement it bound itself.
     """
-    if (
-        connection.vendor != "postgresql"
-        or not settings.DATABASE_PREPARED_STATEMENTS
-        or connection.queries_logged
-    ):
-        return connection.cursor()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
+    if db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS or db.queries_logged:
+        return db.cursor()
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
     # Django's wrapper still turns driver errors into django.db errors.
-    return connection.make_cursor(psycopg.Cursor(connection.connection))
+    return db.make_cursor(psycopg.Cursor(db.connection))
