@@ -10,6 +10,9 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
+# Workers are forked from a master that has loaded Django already: a recycled worker is ready
+# at once instead of booting Django while requests wait for it.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
 # The portal writes its own JSON request log line; gunicorn's access log would say it twice.
 accesslog = None
 errorlog = "-"
