@@ -189,17 +189,12 @@ def _detail(code: str) -> str:
     return REFUSALS.get(code, (403, "Not allowed."))[1]
 
 
-def _own_doelbinding(request, doelbinding_id: int) -> Doelbinding:
+def _own_doelbinding(request, doelbinding_id: int) -> Doelbinding | None:
+    """The caller's own purpose with its current text, or None."""
     doelbinding = doelbinding_with_current_version(doelbinding_id)
     organisation = request.api_client.organisation
     if doelbinding is None or doelbinding.organisation_id != organisation.pk:
-        # Another organisation's purpose, or none: the same answer, so nothing is revealed.
-        raise ApiProblem(
-            403,
-            "Not allowed",
-            REFUSALS[Reason.WRONG_ORGANISATION][1],
-            code=Reason.WRONG_ORGANISATION,
-        )
+        return None
     doelbinding.organisation = organisation
     return doelbinding
 
@@ -219,7 +214,21 @@ def _valid(identificatie: Identificatie) -> bool:
 def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> list[BulkResultaat]:
     started = timezone.now()
     trace = Trace.from_header(request.headers.get("traceparent", ""))
+
     doelbinding = _own_doelbinding(request, doelbinding_id)
+    if doelbinding is None:
+        # Receiving the numbers is already processing them: each is logged as refused (with
+        # no purpose of the caller's), so the person sees the attempt.
+        refused = Decision(False, Reason.WRONG_ORGANISATION)
+        asked = [(i, None, refused) for i in identificaties if _valid(i)]
+        _log(request, trace, started, None, asked)
+        # Another organisation's purpose, or none: the same answer, so nothing is revealed.
+        raise ApiProblem(
+            403,
+            "Not allowed",
+            REFUSALS[Reason.WRONG_ORGANISATION][1],
+            code=Reason.WRONG_ORGANISATION,
+        )
     organisation = request.api_client.organisation
     version = doelbinding.current_version
     wanted = version.fields if version else frozenset()
@@ -245,12 +254,17 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
             )
         )
         decided.append((identificatie, found, decision))
-    # All records in one transaction, before any data leaves: all are logged, or none is
-    # and nothing is given.
+    _log(request, trace, started, doelbinding, decided)
+    return [_result(entry, doelbinding, version) for entry in decided]
+
+
+def _log(request, trace, started, doelbinding: Doelbinding | None, decided: list) -> None:
+    """All records of one request in one statement, before any data leaves: all are logged,
+    or none is and nothing is given (503)."""
     try:
         processing_records_write(
             trace=trace,
-            organisation=organisation,
+            organisation=request.api_client.organisation,
             doelbinding=doelbinding,
             api_client=request.api_client,
             entries=[
@@ -267,7 +281,6 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
             "The processing could not be logged, so no data is given. Try again later.",
             code="log_unavailable",
         ) from exc
-    return [_result(entry, doelbinding, version) for entry in decided]
 
 
 def _key(identificatie: Identificatie) -> tuple[str, str, str]:

@@ -51,11 +51,17 @@ def pseudonym_for(identity: Identity) -> str:
     return subject_pseudonym(identity.type, identity.value, identity.branch)
 
 
-def activity_id_for(doelbinding: Doelbinding) -> str:
-    """The registered activity: the doelbinding's own URI, or one derived from the portal's."""
-    return doelbinding.activity_uri or (
-        f"{settings.SITE_URL.rstrip('/')}/verwerkingsactiviteiten/doelbinding/{doelbinding.pk}"
-    )
+def activity_id_for(doelbinding: Doelbinding | None) -> str:
+    """The registered activity: the doelbinding's own URI, or one derived from the portal's.
+
+    Without a doelbinding (an organisation asked under a purpose that is not its own) it is
+    the portal's own activity of checking and refusing such requests.
+    """
+    site = settings.SITE_URL.rstrip("/")
+    if doelbinding is None:
+        return f"{site}/verwerkingsactiviteiten/verzoek-zonder-eigen-doelbinding"
+    derived = f"{site}/verwerkingsactiviteiten/doelbinding/{doelbinding.pk}"
+    return doelbinding.activity_uri or derived
 
 
 def processing_record_write(
@@ -84,7 +90,7 @@ def processing_records_write(
     *,
     trace: Trace,
     organisation: Organisation,
-    doelbinding: Doelbinding,
+    doelbinding: Doelbinding | None,
     api_client: ApiClient | None,
     entries: list[tuple[str, str, Decision]],
     started_at,
@@ -94,12 +100,13 @@ def processing_records_write(
     entries: (subject type, pseudonym, decision) per subject.
     """
     ended_at = timezone.now()
+    activity_id = activity_id_for(doelbinding)
     rows = [
         ProcessingRecord(
             trace_id=trace.trace_id,
             span_id=secrets.token_hex(8),
             parent_span_id=trace.parent_span_id,
-            activity_id=activity_id_for(doelbinding),
+            activity_id=activity_id,
             organisation=organisation,
             doelbinding_version_id=decision.version_id,
             api_client=api_client,

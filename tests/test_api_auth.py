@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from consent.choices import DataField, LegalBasis
+from consent.ldv import pseudonym_for
 from consent.models import ProcessingRecord
 from consent.services import api_client_create, api_client_revoke
 from tests.factories import make_doelbinding, make_organisation, make_profile
@@ -130,8 +131,16 @@ def test_a_purpose_of_another_organisation_cannot_be_used(client, doelbinding, p
 
     assert_problem(response, 403, code="wrong_organisation")
     assert "ondernemer@voorbeeld.nl" not in response.content.decode()
-    # Refused before anyone is looked up: no person was processed, so there is nothing to log.
-    assert not ProcessingRecord.objects.exists()
+    # The number was received, so the attempt is in the log: refused, under no purpose.
+    record = ProcessingRecord.objects.get()
+    assert (record.organisation, record.outcome, record.reason) == (
+        other,
+        "refused",
+        "wrong_organisation",
+    )
+    assert record.subject_pseudonym == pseudonym_for(person.identity)
+    assert (record.doelbinding_version, record.fields) == (None, "")
+    assert record.activity_id.endswith("/verwerkingsactiviteiten/verzoek-zonder-eigen-doelbinding")
 
 
 def test_a_purpose_that_does_not_exist_gets_the_same_answer_as_another_organisations(

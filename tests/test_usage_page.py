@@ -77,6 +77,35 @@ def test_without_records_the_page_explains_itself_and_says_nobody_asked(client, 
     assert "<select" not in main_text(response)
 
 
+def test_an_organisation_asking_under_another_organisations_purpose_is_shown_as_refused(
+    client, login
+):
+    profile = login()
+    snooper = make_organisation("Gemeente Nieuwsgierig")
+    _, token = api_client_create(organisation=snooper, name="Zaaksysteem")
+    theirs = make_doelbinding(make_organisation("Waterschap De Polder"), name="Aanslag")
+
+    response = client.post(
+        "/api/profielen/v1/contactgegevens/_zoek",
+        {
+            "identificatie": {"type": "bsn", "nummer": profile.identity.value},
+            "doelbinding": theirs.pk,
+        },
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    assert response.status_code == 403
+    [row] = rows(client.get(USAGE))
+    assert row[1:] == [
+        "Gemeente Nieuwsgierig",
+        "Onbekend doel",
+        "Geen gegevens",
+        "Geen gegevens gegeven De organisatie gebruikte een doel van een andere organisatie. "
+        "De organisatie kreeg geen gegevens.",
+    ]
+
+
 def test_a_read_shows_the_organisation_purpose_data_time_and_that_it_was_given_by_law(
     client, login
 ):
