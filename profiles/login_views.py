@@ -155,8 +155,6 @@ def _login_success(request, user, *, method: str, attempt: dict):
     auth.login(request, user, backend="profiles.backends.BrokerBackend")
     request.session["oidc_id_token"] = id_token
     session_login(request, method=method, level=login.level, acting_person=login.acting_person)
-    # Messages follow the language the person last used the portal in: this visit's.
-    profile_language_set(profile=user.profile, language=request.LANGUAGE_CODE)
     login_event_record(
         kind=kind,
         method=method,
@@ -164,7 +162,24 @@ def _login_success(request, user, *, method: str, attempt: dict):
         identity=identity,
         acting_person=login.acting_person,
     )
-    return redirect(attempt["next"] or "profiles:overview")
+    response = redirect(attempt["next"] or "profiles:overview")
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        # A language chosen on this device: messages follow it from now on.
+        profile_language_set(profile=user.profile, language=request.LANGUAGE_CODE)
+    else:
+        # Nothing chosen here (a new device, cookies cleared): the portal speaks the language
+        # the person chose before, instead of forgetting it.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.profile.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @require_POST

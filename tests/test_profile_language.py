@@ -90,6 +90,20 @@ def test_login_stores_the_language_of_the_visit(client, login):
     assert profile.language == "en"
 
 
+def test_on_a_device_without_a_choice_the_portal_speaks_the_language_chosen_before(client, login):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    login()
+    client.logout()
+    client.cookies.clear()  # another device: nothing chosen there
+
+    profile = login()
+
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert LINE["en"] in text(client.get(PREFERENCES))
+    profile.refresh_from_db()
+    assert profile.language == "en"
+
+
 def test_the_language_is_written_only_when_it_changes(client, login):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     login()
