@@ -193,6 +193,7 @@ def run(args, database) -> None:
 
     from bench.api_site.server import (
         BARE_PATH,
+        LOG_PATH,
         READ_PATH,
         Gunicorn,
         check_answers,
@@ -244,26 +245,34 @@ def run(args, database) -> None:
             sample = seed.sample_bsns(size, args.sample, seed=size)
             check_answers(port, token, doelbinding, sample[0])
             bare = measure(BARE_PATH, sample)
+            logged = measure(LOG_PATH, sample)
             read = measure(READ_PATH, sample)
-            results[size] = (bare, read)
+            results[size] = (bare, read, logged)
             print(HEADER)
             print(row(size, "bare", bare))
+            print(row(size, "log", logged))
             print(row(size, "read", read))
-            print(f"{'':>14}{throughput_share(bare, read)}", flush=True)
+            print(f"{'':>14}{throughput_share(bare, read)}")
+            print(f"{'':>14}{log_share(bare, logged)}", flush=True)
     finally:
         server.stop()
     summary(results)
+
+
+def log_share(bare, logged) -> str:
+    share = logged[0].rps / bare[0].rps if bare[0].rps else 0.0
+    return f"log/bare throughput {share:.2f} (only the processing record: the most any read gets)"
 
 
 def summary(results: dict[int, tuple]) -> None:
     from bench.api_site.machine import BUSY
 
     print("\nSummary")
-    for size, (bare, read) in results.items():
+    for size, (bare, read, logged) in results.items():
         print(
             f"  {size:>9,} profiles: bare {bare[0].rps:.0f} req/s, read {read[0].rps:.0f} req/s "
             f"(p50 {read[0].p50_ms:.1f} ms, p99 {read[0].p99_ms:.1f} ms); "
-            f"{throughput_share(bare, read)}"
+            f"{throughput_share(bare, read)}; log/bare {logged[0].rps / bare[0].rps:.2f}"
         )
     if len(results) > 1:
         small, large = min(results), max(results)
@@ -303,10 +312,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupted)
     import psycopg
 
-    from bench.api_site.server import BARE_PATH, READ_PATH, Database
+    from bench.api_site.server import BARE_PATH, LOG_PATH, READ_PATH, Database
 
     print(
-        f"API benchmark: POST {READ_PATH} beside POST {BARE_PATH}, at "
+        f"API benchmark: POST {READ_PATH} beside POST {BARE_PATH} and {LOG_PATH}, at "
         f"{', '.join(f'{n:,}' for n in args.profiles)} profiles"
     )
 

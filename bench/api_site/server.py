@@ -17,6 +17,7 @@ import psycopg
 REPO = Path(__file__).resolve().parents[2]
 READ_PATH = "/api/profielen/v1/contactgegevens/_zoek"
 BARE_PATH = "/bench/bare"
+LOG_PATH = "/bench/log"
 
 
 class Database:
@@ -159,9 +160,10 @@ def post_json(port: int, path: str, token: str, body: bytes) -> tuple[int, bytes
 def check_answers(port: int, token: str, doelbinding: int, bsn: str) -> None:
     """One request of each kind by hand: a benchmark of error pages would measure nothing."""
     body = f'{{"identificatie":{{"type":"bsn","nummer":"{bsn}"}},"doelbinding":{doelbinding}}}'
-    status, answer = post_json(port, BARE_PATH, token, body.encode())
-    if status != 200:
-        raise RuntimeError(f"the bare view answered {status}: {answer[:300]!r}")
+    for path in (BARE_PATH, LOG_PATH):
+        status, answer = post_json(port, path, token, body.encode())
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}: {answer[:300]!r}")
     status, answer = post_json(port, READ_PATH, token, body.encode())
     if status != 200 or b"emailadres" not in answer or b"telefoonnummer" not in answer:
         raise RuntimeError(f"the read answered {status}: {answer[:300]!r}")
