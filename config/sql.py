@@ -1,4 +1,4 @@
-"""Hand-written SELECTs for the few hot paths, with their rows turned back into model instances.
+"""Hand-written SQL for the few hot paths, with rows turned back into model instances.
 
 Django builds the SQL of a queryset anew every time it runs. On the organisation API's read
 that building cost more than the database work itself (about 1.5 ms of a 6 ms read), so the
