@@ -8,7 +8,6 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -18,6 +17,7 @@ from ninja.security import HttpBearer
 
 from config.api_openapi import nl_gov_openapi
 from config.api_problems import ApiProblem, problem_response, status_title
+from config.rate_limit import requests_counted
 from consent.services import api_client_for_token
 
 logger = logging.getLogger(__name__)
@@ -41,9 +41,7 @@ def _rate_limit(client) -> None:
     """A fixed window per client per minute; past the limit a 429 with Retry-After."""
     limit = settings.API_RATE_LIMIT_PER_MINUTE
     window = int(time.time() // 60)
-    key = f"api-rate:{client.pk}:{window}"
-    cache.add(key, 0, timeout=120)
-    count = cache.incr(key)
+    count = requests_counted(f"api-rate:{client.pk}:{window}", timeout=120)
     if count > limit:
         retry_after = 60 - int(time.time() % 60)
         raise ApiProblem(

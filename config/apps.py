@@ -7,3 +7,6 @@ class PortalConfig(AppConfig):
     name = "config"
     label = "portal"
     verbose_name = "Mijn Omgeving Zakelijk"
+
+    def ready(self):
+        from config import checks  # noqa: F401 - registers the deployment checks

@@ -163,6 +163,10 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"))
 
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+# The API's rate limit and the register answers live in this cache. In memory it belongs to one
+# process: with several gunicorn workers set CACHE_URL=redis://..., so they count together
+# (`manage.py check --deploy` warns).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "auth.User"
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # an IP address is personal data we do not need
