@@ -219,7 +219,8 @@ def run(args, database) -> None:
     )
     print(
         f"gunicorn: config/gunicorn.py, {args.workers} sync workers recycled {recycle}, "
-        f"127.0.0.1:{port}, DEBUG off, LOG_LEVEL=WARNING; database {database.name}"
+        f"127.0.0.1:{port}, DEBUG off, LOG_LEVEL=WARNING; database {database.name}; "
+        f"cache {env['CACHE_URL']}"
     )
     print(
         f"load: {args.loader}, {args.connections} connections, {args.warmup:g} s warm-up then "

@@ -54,7 +54,8 @@ class OtherWork:
 
     The whole machine's busy time minus ours: so programs that start and end within the
     window (a test suite's helpers) count too. Ours: this process and its finished children
-    (wrk), gunicorn and its workers, and PostgreSQL's work for our database.
+    (wrk), gunicorn and its workers, PostgreSQL's work for our database, and Redis (the rate
+    limit's shared cache; other users of this machine's Redis would count as ours).
     """
 
     def __init__(self, *, database: str, sessions: set[int]):
@@ -69,6 +70,8 @@ class OtherWork:
                 ours[pid] = own + children  # a recycled worker's time lands in gunicorn's
             elif command == "postgres" and _postgres_for(pid, self.database):
                 ours[pid] = own  # the postmaster's children include other people's backends
+            elif command == "redis-server":
+                ours[pid] = own  # the shared cache the API's rate limit counts in
         return ours
 
     def start(self) -> None:

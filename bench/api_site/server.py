@@ -108,6 +108,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def shared_cache_url() -> str:
+    """Redis on this machine when it runs (database 14, emptied by nobody else), else memory."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return "locmemcache://"
+    return "redis://127.0.0.1:6379/14"
+
+
 def portal_env(database_url: str, port: int, workers: int) -> dict[str, str]:
     """Production settings (tests/test_settings.py PRODUCTION_ENV), pointed only at loopback."""
     closed = "http://127.0.0.1:9"  # nothing listens there; nothing on the measured path calls out
@@ -136,6 +145,8 @@ def portal_env(database_url: str, port: int, workers: int) -> dict[str, str]:
         },
         # The limiter stays in the path (it is part of every read), it just never says no.
         "API_RATE_LIMIT_PER_MINUTE": str(10**12),
+        # Several workers count the limit in one shared cache, as in production (README).
+        "CACHE_URL": shared_cache_url(),
         # A JSON line per request at INFO would measure the logging, not the portal.
         "LOG_LEVEL": "WARNING",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
