@@ -1,6 +1,9 @@
 """Pages that belong to the portal as a whole: home, the footer pages and the error pages."""
 
-from django.http import Http404, HttpResponseServerError
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
@@ -39,4 +42,10 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No request context: the page must render even when what broke is a context processor.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # The database is down or dropped the connection (Django replaces it after this
+        # request): not a fault in the page, and trying again soon will work.
+        response = HttpResponse(loader.get_template("errors/503.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
