@@ -1,6 +1,8 @@
 """The public pages in a real browser: language, landmarks, and zero axe-core violations."""
 
 import pytest
+from django.template import loader
+from django.utils import translation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +57,25 @@ def test_pages_fit_a_320_pixel_wide_screen(page):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways at 320px"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("template", ["errors/500.html", "errors/503.html"])
+def test_the_pages_shown_when_the_portal_itself_fails_are_accessible(
+    page, live_server, axe, template, language
+):
+    # The handler renders these without a request; here the same template, served from the
+    # portal's own address so its style sheets load as they would.
+    with translation.override(language):
+        html = loader.get_template(template).render()
+    page.route(
+        f"{live_server.url}/kapot",
+        lambda route: route.fulfill(status=503, body=html, content_type="text/html"),
+    )
+    page.goto("/kapot")
+
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("h1").count() == 1
+    help_link = {"nl": "Hulp nodig?", "en": "Need help?"}[language]
+    assert page.get_by_role("main").get_by_role("link", name=help_link).is_visible()
+    assert axe(page) == []
