@@ -25,4 +25,4 @@ def register_audited_models() -> None:
 
     auditlog.register(ContactDetail, include_fields=["value", "verified_at"])
     auditlog.register(PostalAddress, exclude_fields=["version", "updated_at", "bag_id"])
-    auditlog.register(Profile, include_fields=["contact_preference"])
+    auditlog.register(Profile, include_fields=["contact_preference", "language"])

@@ -9,6 +9,7 @@ its entries are found through the ids this profile's user has changed before (se
 from zoneinfo import ZoneInfo
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
@@ -117,6 +118,11 @@ def _detail_change(entry: LogEntry, kinds: dict[int, str]) -> tuple[str, str, st
     )
 
 
+def _language(code) -> str:
+    code = _text(code)
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
 def _preference(value) -> str:
     value = _text(value)
     return ContactPreference(value).label if value in ContactPreference.values else value
@@ -146,6 +152,9 @@ def history_page(profile: Profile, page_number) -> dict:
         elif entry.content_type_id == address_ct.pk:
             old, new = addresses.get(entry.pk, ("", ""))
             what = _("Postal address")
+        elif "language" in (entry.changes or {}):
+            old, new = (_language(code) for code in entry.changes["language"][:2])
+            what = _("Language of e-mails and text messages")
         else:
             old, new = ((entry.changes or {}).get("contact_preference") or ["", ""])[:2]
             what, old, new = _("How we contact you"), _preference(old), _preference(new)

@@ -262,3 +262,16 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/inloggen?next=")
+
+
+def test_a_language_switch_shows_as_a_change_of_the_language_of_messages(client, login):
+    login("digid", "digid-burger", "substantieel")
+
+    client.post("/taal", {"language": "en", "next": "/"})
+    client.post("/taal", {"language": "nl", "next": "/"})
+
+    rows = table_rows(client.get(HISTORY))
+    assert [row[1:] for row in rows] == [
+        ["Taal van e-mails en sms-berichten", "Engels", "Nederlands", "U, ingelogd met DigiD"],
+        ["Taal van e-mails en sms-berichten", "Nederlands", "Engels", "U, ingelogd met DigiD"],
+    ]
