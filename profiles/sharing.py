@@ -28,21 +28,21 @@ def shareable_by_identity(keys: set[tuple[str, str, str]]) -> dict[tuple[str, st
     """Per (type, number, branch) that has a profile: the profile and its confirmed details."""
     if not keys:
         return {}
-    keys = sorted(keys)
-    detail, address = sql.table(ContactDetail), sql.table(PostalAddress)
+    ordered = sorted(keys)  # the same statement text for the same numbers
+    details_table, address_table = sql.table(ContactDetail), sql.table(PostalAddress)
     confirmed = "{0}.profile_id = p.id AND {0}.kind = %s AND {0}.verified_at IS NOT NULL"
     statement = (
         f"SELECT {sql.columns(Identity, 'i')}, {sql.columns(Profile, 'p')}, "
         f"{sql.columns(ContactDetail, 'e')}, {sql.columns(ContactDetail, 't')}, "
         f"{sql.columns(PostalAddress, 'a')} "
         f"FROM {sql.table(Identity)} i JOIN {sql.table(Profile)} p ON p.identity_id = i.id "
-        f"LEFT JOIN {detail} e ON {confirmed.format('e')} "
-        f"LEFT JOIN {detail} t ON {confirmed.format('t')} "
-        f"LEFT JOIN {address} a ON a.profile_id = p.id "
+        f"LEFT JOIN {details_table} e ON {confirmed.format('e')} "
+        f"LEFT JOIN {details_table} t ON {confirmed.format('t')} "
+        f"LEFT JOIN {address_table} a ON a.profile_id = p.id "
         # The identity's unique index is on these three columns, in this order.
-        f"WHERE (i.type, i.value, i.branch) IN ({', '.join(['(%s, %s, %s)'] * len(keys))})"
+        f"WHERE (i.type, i.value, i.branch) IN ({', '.join(['(%s, %s, %s)'] * len(ordered))})"
     )
-    params = [ContactKind.EMAIL.value, ContactKind.PHONE.value, *(v for key in keys for v in key)]
+    params = [ContactKind.EMAIL.value, ContactKind.PHONE.value, *(v for k in ordered for v in k)]
     rows = sql.fetch(statement, params)
     found = {}
     for row in rows:
