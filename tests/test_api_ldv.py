@@ -8,6 +8,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
@@ -227,6 +228,45 @@ def test_the_database_refuses_to_change_or_remove_a_record(record, change):
 
     assert ProcessingRecord.objects.get() == record
     assert ProcessingRecord.objects.get().reason == record.reason == "allowed"
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's; SQLite has none"
+)
+TRUNCATES = {
+    "truncate the log": lambda: _raw("TRUNCATE consent_processingrecord"),
+    "truncate what it refers to": lambda: _raw("TRUNCATE consent_organisation CASCADE"),
+    "manage.py flush": lambda: call_command("flush", interactive=False, verbosity=0),
+}
+
+
+def _settled() -> None:
+    # The record was written in this test's own transaction: PostgreSQL refuses any TRUNCATE
+    # while its foreign keys wait to be checked at commit, so check them now.
+    _raw("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@postgresql_only
+@pytest.mark.parametrize("truncate", TRUNCATES)
+def test_the_database_refuses_to_truncate_the_log_unless_marked_disposable(record, truncate):
+    with pytest.raises((DatabaseError, CommandError)) as refused, transaction.atomic():
+        _settled()
+        # As in production: the test database is marked disposable, this transaction is not.
+        _raw("SET LOCAL consent.processing_log_disposable = 'off'")
+        TRUNCATES[truncate]()
+
+    assert "append-only" in str(refused.value) + str(refused.value.__cause__)
+
+    assert ProcessingRecord.objects.get() == record
+
+
+@postgresql_only
+def test_a_disposable_database_may_be_emptied_between_tests(record):
+    with transaction.atomic():
+        _settled()
+        _raw("TRUNCATE consent_processingrecord")
+        assert not ProcessingRecord.objects.exists()
+        transaction.set_rollback(True)
 
 
 def test_a_record_object_refuses_to_be_saved_again_or_deleted(record):
