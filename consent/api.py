@@ -217,11 +217,8 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
 
     doelbinding = _own_doelbinding(request, doelbinding_id)
     if doelbinding is None:
-        # Receiving the numbers is already processing them: each is logged as refused (with
-        # no purpose of the caller's), so the person sees the attempt.
         refused = Decision(False, Reason.WRONG_ORGANISATION)
-        asked = [(i, None, refused) for i in identificaties if _valid(i)]
-        _log(request, trace, started, None, asked)
+        refusal_log(request, identificaties, None, refused, trace=trace, started=started)
         # Another organisation's purpose, or none: the same answer, so nothing is revealed.
         raise ApiProblem(
             403,
@@ -256,6 +253,22 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
         decided.append((identificatie, found, decision))
     _log(request, trace, started, doelbinding, decided)
     return [_result(entry, doelbinding, version) for entry in decided]
+
+
+def refusal_log(
+    request,
+    identificaties: list[Identificatie],
+    doelbinding: Doelbinding | None,
+    decision: Decision,
+    *,
+    trace: Trace,
+    started,
+) -> None:
+    """A refused request is logged too, one record per valid number, before it is answered:
+    receiving someone's number is already processing it, and the person sees the attempt.
+    doelbinding is None when the caller named a purpose that is not its own."""
+    asked = [(i, None, decision) for i in identificaties if _valid(i)]
+    _log(request, trace, started, doelbinding, asked)
 
 
 def _log(request, trace, started, doelbinding: Doelbinding | None, decided: list) -> None:

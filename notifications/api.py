@@ -5,21 +5,26 @@ person's own choices, each channel through may_process (notifications.intake).
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NoReturn
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from config.api_problems import ApiProblem
-from consent.api import REFUSALS, Identificatie
+from consent.api import REFUSALS, Identificatie, refusal_log
+from consent.api_selectors import doelbinding_with_current_version
 from consent.choices import LegalBasis, Reason
-from consent.models import Doelbinding, DoelbindingVersion
+from consent.gate import Decision
+from consent.ldv import Trace
+from consent.models import Doelbinding
 from notifications.delivery import delivery_status_for
 from notifications.intake import KEY_REUSED, REPLAYED, IntakeRefused, notification_submit
 from notifications.models import Notification
 from profiles.models import Identity
 
 router = Router(tags=["meldingen"])
+NOT_FOUND = "not_found"
 
 # MessageKind without the portal's own security notices.
 SENDABLE = Literal["ontvangstbevestiging", "statuswijziging", "besluit", "actie_nodig"]
@@ -65,9 +70,12 @@ class MeldingUit(Schema):
     operation_id="meldingVersturen",
 )
 def melding_versturen(request, melding: MeldingIn):
+    refuse = _Refusal(request, melding.ontvanger)
     organisation = request.api_client.organisation
     doelbinding = _own_doelbinding(organisation, melding.doelbinding)
-    recipient = _recipient(melding.ontvanger, doelbinding)
+    if doelbinding is None:
+        refuse(None, Reason.WRONG_ORGANISATION)
+    recipient = _recipient(melding.ontvanger, doelbinding, refuse)
     try:
         result = notification_submit(
             organisation=organisation,
@@ -88,7 +96,7 @@ def melding_versturen(request, melding: MeldingIn):
                 "This idempotency key was used before for another message. Use a new key.",
                 code=KEY_REUSED,
             ) from refused
-        raise ApiProblem(403, "Not allowed", _refusal(refused.code), code=refused.code) from refused
+        refuse(doelbinding, refused.code)
     except ValidationError as invalid:
         problem = ApiProblem(400, "Invalid input", "The message is not valid.", code="invalid")
         problem.invalid_params = [
@@ -119,16 +127,44 @@ def _refusal(code: str) -> str:
     return REFUSALS.get(code, (403, "This message is not accepted."))[1]
 
 
-def _own_doelbinding(organisation, doelbinding_id: int) -> Doelbinding:
-    doelbinding = Doelbinding.objects.filter(pk=doelbinding_id, organisation=organisation).first()
-    if doelbinding is None:
-        raise ApiProblem(
-            403, "Not allowed", _refusal(Reason.WRONG_ORGANISATION), code=Reason.WRONG_ORGANISATION
+class _Refusal:
+    """Refuse the message: log it for the person first (LDV), as a refused read is logged,
+    then answer with the problem. The portal looked the number up for the organisation, so
+    the person sees the attempt on "Wie heeft mijn gegevens gebruikt?"."""
+
+    def __init__(self, request, ontvanger: Identificatie):
+        self.request, self.ontvanger = request, ontvanger
+        self.started = timezone.now()
+        self.trace = Trace.from_header(request.headers.get("traceparent", ""))
+
+    def __call__(self, doelbinding: Doelbinding | None, reason: str) -> NoReturn:
+        version = doelbinding.current_version if doelbinding else None
+        decision = Decision(False, reason, version_id=version.pk if version else None)
+        refusal_log(
+            self.request,
+            [self.ontvanger],
+            doelbinding,
+            decision,
+            trace=self.trace,
+            started=self.started,
         )
+        if reason == NOT_FOUND:
+            raise ApiProblem(
+                404, "Not found", "There is no profile for this identifier.", code=reason
+            )
+        raise ApiProblem(403, "Not allowed", _refusal(reason), code=reason)
+
+
+def _own_doelbinding(organisation, doelbinding_id: int) -> Doelbinding | None:
+    """The caller's own purpose, with its current text read in the same query."""
+    doelbinding = doelbinding_with_current_version(doelbinding_id)
+    if doelbinding is None or doelbinding.organisation_id != organisation.pk:
+        return None
+    doelbinding.organisation = organisation
     return doelbinding
 
 
-def _recipient(identificatie: Identificatie, doelbinding: Doelbinding):
+def _recipient(identificatie: Identificatie, doelbinding: Doelbinding, refuse: _Refusal):
     identity = (
         Identity.objects.select_related("profile")
         .filter(
@@ -141,10 +177,10 @@ def _recipient(identificatie: Identificatie, doelbinding: Doelbinding):
     if identity is not None:
         return identity.profile
     # As with reads: for a consent purpose, whether someone uses the portal is theirs to share.
-    current = DoelbindingVersion.objects.filter(doelbinding=doelbinding).order_by("-number").first()
+    current = doelbinding.current_version
     if current is not None and current.legal_basis == LegalBasis.CONSENT:
-        raise ApiProblem(403, "Not allowed", _refusal(Reason.NO_CONSENT), code=Reason.NO_CONSENT)
-    raise ApiProblem(404, "Not found", "There is no profile for this identifier.", code="not_found")
+        refuse(doelbinding, Reason.NO_CONSENT)
+    refuse(doelbinding, NOT_FOUND)
 
 
 def _out(notification: Notification, *, received: str | None = None) -> dict:

@@ -3,10 +3,18 @@
 import pytest
 from django.core import mail
 
-from consent.choices import LegalBasis
+from consent.choices import DoelbindingStatus, LegalBasis, Outcome
+from consent.ldv import subject_pseudonym
+from consent.models import ProcessingRecord
 from notifications.models import Delivery, InboxMessage, Notification
 from tests.factories import make_doelbinding, make_organisation, make_profile
-from tests.support.api import ApiCaller, assert_problem, confirmed, identificatie
+from tests.support.api import (
+    ApiCaller,
+    assert_problem,
+    confirmed,
+    identificatie,
+    log_refuses_writes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +136,80 @@ def test_a_problem_names_an_odd_path_as_a_valid_uri(sender):
     problem = assert_problem(api.get(f"{MELDINGEN}/%F4%81%94%92%C3%82%5D'"), 400)
     assert problem["instance"] == f"{MELDINGEN}/%F4%81%94%92%C3%82%5D'"
     assert problem["invalidParams"][0]["name"] == "melding_id"
+
+
+# --- a refused message is logged for the person, as a refused read is ----------------------------
+
+UNKNOWN = {"type": "bsn", "nummer": "111222333"}  # passes the elfproef, nobody has it
+
+
+def _theirs(organisation):
+    return make_doelbinding(make_organisation("Provincie"), legal_basis=LegalBasis.LEGAL_TASK)
+
+
+def _withdrawn(organisation):
+    return make_doelbinding(
+        organisation, legal_basis=LegalBasis.LEGAL_TASK, status=DoelbindingStatus.WITHDRAWN
+    )
+
+
+def _consent(organisation):
+    return make_doelbinding(organisation, legal_basis=LegalBasis.CONSENT)
+
+
+def _legal(organisation):
+    return make_doelbinding(organisation, legal_basis=LegalBasis.LEGAL_TASK)
+
+
+REFUSED = {
+    # case: (purpose, known person?, status, reason)
+    "another organisation's purpose": (_theirs, True, 403, "wrong_organisation"),
+    "a withdrawn purpose": (_withdrawn, True, 403, "doelbinding_not_active"),
+    "nobody with that number": (_legal, False, 404, "not_found"),
+    "nobody, under a consent purpose": (_consent, False, 403, "no_consent"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_a_refused_message_is_logged_as_refused_for_that_number(sender, case):
+    api, organisation, _doelbinding = sender
+    make_purpose, known, status, reason = REFUSED[case]
+    purpose = make_purpose(organisation)
+    profile = make_profile()
+    ontvanger = identificatie(profile) if known else UNKNOWN
+
+    response = api.post(
+        MELDINGEN,
+        melding(profile, purpose, ontvanger=ontvanger),
+        traceparent=f"00-{'ab' * 16}-{'cd' * 8}-01",
+    )
+
+    assert_problem(response, status, code=reason)
+    [record] = ProcessingRecord.objects.all()
+    assert (record.outcome, record.reason, record.fields) == (Outcome.REFUSED, reason, "")
+    assert record.subject_pseudonym == subject_pseudonym("bsn", ontvanger["nummer"])
+    assert (record.organisation, record.api_client.organisation) == (organisation, organisation)
+    assert (record.trace_id, record.parent_span_id) == ("ab" * 16, "cd" * 8)
+    own = purpose.organisation == organisation
+    assert record.doelbinding_version == (purpose.current_version if own else None)
+    assert not Notification.objects.exists() and not Delivery.objects.exists()
+
+
+def test_a_message_with_an_invalid_number_is_refused_without_naming_anyone(sender):
+    api, _organisation, doelbinding = sender
+    wrong = {"type": "bsn", "nummer": "123456789"}  # fails the elfproef
+
+    response = api.post(MELDINGEN, melding(make_profile(), doelbinding, ontvanger=wrong))
+
+    assert_problem(response, 404, code="not_found")
+    assert not ProcessingRecord.objects.exists()
+
+
+def test_without_a_log_a_refusal_is_not_answered_as_a_refusal(sender):
+    api, organisation, _doelbinding = sender
+
+    with log_refuses_writes():
+        response = api.post(MELDINGEN, melding(make_profile(), _withdrawn(organisation)))
+
+    assert_problem(response, 503, code="log_unavailable")
+    assert not ProcessingRecord.objects.exists()
