@@ -95,6 +95,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "the limit together and their restart puts ~1 s outliers into p99 that have nothing "
         "to do with the read or the number of profiles",
     )
+    parser.add_argument(
+        "--disk-wait",
+        type=float,
+        default=300,
+        metavar="SECONDS",
+        help="after loading, wait up to this long until the disk has written the load "
+        "(Linux pressure information; default 300)",
+    )
     args = parser.parse_args(argv)
     chosen = LARGE if args.large else QUICK
     args.profiles = sorted(set(args.profiles or chosen["profiles"]))
@@ -238,7 +246,9 @@ def run(args, database) -> None:
     try:
         for size in args.profiles:
             took = seed.profiles_grow(size)
-            print(f"\n{size:,} profiles loaded ({took:.1f} s); measuring...", flush=True)
+            print(f"\n{size:,} profiles loaded ({took:.1f} s)", flush=True)
+            settle_disk(args.disk_wait)
+            print("measuring...", flush=True)
             if server.process is None:
                 server.start()
                 others = OtherWork(database=database.name, sessions={server.process.pid})
@@ -258,6 +268,21 @@ def run(args, database) -> None:
     finally:
         server.stop()
     summary(results)
+
+
+def settle_disk(limit: float) -> None:
+    from bench.api_site.machine import wait_for_disk
+
+    waited, pressure = wait_for_disk(limit)
+    if pressure is None:
+        print("  (this kernel does not say how busy the disk is; measuring at once)")
+    elif pressure > 0.05:
+        print(
+            f"  the disk is still busy after {waited:.0f} s (tasks waited for it "
+            f"{pressure:.0%} of the last 10 s): commits at this size are slower for that"
+        )
+    elif waited >= 2:
+        print(f"  waited {waited:.0f} s for the disk to finish writing the load", flush=True)
 
 
 def log_share(bare, logged) -> str:

@@ -86,3 +86,30 @@ class OtherWork:
         ours = sum(ticks - self.before.get(pid, 0) for pid, ticks in after.items())
         others = max(0, busy - self.busy - ours)
         return others / _TICKS / (elapsed * (os.cpu_count() or 1))
+
+
+def disk_pressure() -> float | None:
+    """Share of the last 10 s in which some task waited for the disk (Linux PSI), 0..1; None
+    where the kernel does not report it."""
+    try:
+        first = Path("/proc/pressure/io").read_text().split("\n", 1)[0]
+    except OSError:
+        return None
+    fields = dict(part.split("=", 1) for part in first.split()[1:])
+    return float(fields["avg10"]) / 100
+
+
+def wait_for_disk(limit: float, *, quiet: float = 0.05) -> tuple[float, float | None]:
+    """Wait (at most `limit` s) until the disk is quiet; returns (seconds waited, pressure).
+
+    After loading a million profiles the disk keeps writing for a while, even after
+    PostgreSQL's CHECKPOINT (the virtual disk's host flushes too); every commit then waits
+    several times longer. Measured then, the log and the read at a million showed that
+    backlog, not the number of profiles.
+    """
+    started = time.monotonic()
+    pressure = disk_pressure()
+    while pressure is not None and pressure > quiet and time.monotonic() - started < limit:
+        time.sleep(2)
+        pressure = disk_pressure()
+    return time.monotonic() - started, pressure
