@@ -100,6 +100,14 @@ def contact_overview(profile: Profile) -> dict:
             "hint": _state(profile.contact_preference_changed_at, False),
             "action_url": reverse("profiles:preference"),
         },
+        {
+            # No change link: the language switch at the top of every page sets it.
+            "key": _("Language of messages"),
+            "value": profile.get_language_display(),
+            "hint": _(
+                "The language you use on this website. You change it at the top of the page."
+            ),
+        },
     ]
     return {
         "rows": rows,

@@ -2,6 +2,7 @@
 messages of notifications come in that language (issue #7)."""
 
 import html
+import re
 
 import pytest
 from django.conf import settings
@@ -133,6 +134,20 @@ def test_the_preferences_page_says_which_language_messages_come_in(client, login
         "nl": "Die tekst kan in een andere taal zijn.",
         "en": "That text may be in another language.",
     }[language] in page
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_my_details_says_which_language_messages_come_in(client, login, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    login()
+
+    page = text(client.get("/mijn-gegevens"))
+
+    key, value = {
+        "nl": ("Taal van berichten", "Nederlands"),
+        "en": ("Language of messages", "English"),
+    }[language]
+    assert re.search(rf"<dt[^>]*>{key}</dt>\s*<dd[^>]*>\s*{value}", page)
 
 
 @pytest.mark.browser
