@@ -7,6 +7,7 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Purposes and consent")
 
     def ready(self):
+        from consent import receivers  # noqa: F401 - connects the staff-view receiver
         from consent.audit import register_audited_models
 
         register_audited_models()

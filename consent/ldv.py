@@ -64,6 +64,11 @@ def activity_id_for(doelbinding: Doelbinding | None) -> str:
     return doelbinding.activity_uri or derived
 
 
+def staff_activity_id() -> str:
+    """The portal's own activity of staff looking at people's data in the admin."""
+    return f"{settings.SITE_URL.rstrip('/')}/verwerkingsactiviteiten/beheer-gegevens-inzien"
+
+
 def processing_record_write(
     *,
     trace: Trace,
@@ -89,18 +94,20 @@ def processing_record_write(
 def processing_records_write(
     *,
     trace: Trace,
-    organisation: Organisation,
+    organisation: Organisation | None,
     doelbinding: Doelbinding | None,
     api_client: ApiClient | None,
     entries: list[tuple[str, str, Decision]],
     started_at,
+    staff_member: str = "",
 ) -> list[ProcessingRecord]:
     """Several subjects of one request (a bulk read): one record each, all or none committed.
 
-    entries: (subject type, pseudonym, decision) per subject.
+    entries: (subject type, pseudonym, decision) per subject. A staff view has no organisation
+    and no purpose; it names the staff member instead.
     """
     ended_at = timezone.now()
-    activity_id = activity_id_for(doelbinding)
+    activity_id = staff_activity_id() if staff_member else activity_id_for(doelbinding)
     rows = [
         ProcessingRecord(
             trace_id=trace.trace_id,
@@ -110,6 +117,7 @@ def processing_records_write(
             organisation=organisation,
             doelbinding_version_id=decision.version_id,
             api_client=api_client,
+            staff_member=staff_member,
             subject_pseudonym=pseudonym,
             subject_type=subject_type,
             fields=",".join(sorted(decision.fields)),

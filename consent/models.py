@@ -240,8 +240,14 @@ class ProcessingRecord(models.Model):
     span_id = models.CharField(_("span id"), max_length=16)
     parent_span_id = models.CharField(_("parent span id"), max_length=16, blank=True, default="")
     activity_id = models.CharField(_("processing activity id"), max_length=300)
+    # None: the portal's own administrators looked (a staff view in the admin).
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     doelbinding_version = models.ForeignKey(
         DoelbindingVersion,
@@ -259,6 +265,8 @@ class ProcessingRecord(models.Model):
         related_name="+",
         verbose_name=_("API client"),
     )
+    # The user name, not a key: the record must outlive the account it names.
+    staff_member = models.CharField(_("staff member"), max_length=150, blank=True, default="")
     subject_pseudonym = models.CharField(_("data subject (pseudonym)"), max_length=64)
     subject_type = models.CharField(_("data subject type"), max_length=10)
     fields = models.CharField(_("data"), max_length=200, blank=True, default="")

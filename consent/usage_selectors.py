@@ -63,6 +63,21 @@ DATA_LABELS = {
     DataField.POSTAL_ADDRESS: _("postal address"),
     DataField.CONTACT_PREFERENCE: _("how you want to receive messages: by post or online"),
 }
+# A staff view in the admin (consent.receivers): who looked, and what the page showed.
+STAFF = _("Administrators of this website")
+STAFF_PURPOSE = _("Running this website")
+STAFF_LOOKED = _(
+    "An administrator of this website looked at your details. "
+    "For example to answer a question from you, or to solve a problem."
+)
+STAFF_DATA_LABELS = {
+    "identity": _("your BSN, RSIN or KvK-nummer"),
+    "name": _("name"),
+    DataField.CONTACT_PREFERENCE.value: DATA_LABELS[DataField.CONTACT_PREFERENCE],
+    "language": _("language for messages"),
+    "logins": _("when and how you logged in"),
+    "register_report": _("what you reported about the details from a register"),
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +89,17 @@ class UsageRow:
         return timezone.localtime(self.record.started_at, AMSTERDAM)
 
     @property
+    def by_staff(self) -> bool:
+        return bool(self.record.staff_member)
+
+    @property
+    def organisation_name(self) -> str:
+        return STAFF if self.by_staff else self.record.organisation.name
+
+    @property
     def purpose(self) -> str:
+        if self.by_staff:
+            return STAFF_PURPOSE
         version = self.record.doelbinding_version
         return version.name if version else ""
 
@@ -86,10 +111,14 @@ class UsageRow:
     def data_labels(self) -> list[str]:
         # In the same order as on 'Wie mag mijn gegevens gebruiken?', whatever the log says.
         used = set(filter(None, self.record.fields.split(",")))
+        if self.by_staff:
+            return [label for field, label in STAFF_DATA_LABELS.items() if field in used]
         return [DATA_LABELS[field] for field in DataField if field.value in used]
 
     @property
     def explanation(self) -> str:
+        if self.by_staff:
+            return STAFF_LOOKED
         if not self.given:
             return REFUSAL_EXPLANATIONS.get(self.record.reason, REFUSED)
         version = self.record.doelbinding_version

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from profiles.admin_shown import ShownToStaffAdmin
 from profiles.models import Identity, LoginEvent, Profile
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ShownToStaffAdmin):
     """Audit records are evidence: nobody adds, changes or deletes them here.
 
     Only superusers see them: they hold identity numbers, and municipal staff have no business
@@ -28,6 +29,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(LoginEvent)
 class LoginEventAdmin(ReadOnlyAdmin):
+    shown_fields = ("identity", "logins")
     list_display = ["at", "kind", "method", "level", "identity", "success", "reason"]
     list_filter = ["kind", "method", "level", "success"]
     list_select_related = ["identity"]
@@ -36,13 +38,18 @@ class LoginEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Identity)
 class IdentityAdmin(ReadOnlyAdmin):
+    shown_fields = ("identity",)
     list_display = ["type", "value", "branch", "created_at"]
     list_filter = ["type"]
     search_fields = ["value"]
 
+    def identity_of(self, obj):
+        return obj
+
 
 @admin.register(Profile)
 class ProfileAdmin(ReadOnlyAdmin):
+    shown_fields = ("identity", "name", "contact_preference", "language")
     list_display = ["__str__", "identity", "created_at", "updated_at"]
     list_select_related = ["identity"]
     search_fields = ["display_name", "identity__value"]

@@ -6,13 +6,15 @@ Imported from profiles/admin.py so that the registration runs with the admin's a
 
 from django.contrib import admin
 
+from profiles.admin_shown import ShownToStaffAdmin
 from profiles.models import Terugmelding
 
 USER_FIELDS = ["profile", "register", "item", "shown_value", "note", "created_at", "updated_at"]
 
 
 @admin.register(Terugmelding)
-class TerugmeldingAdmin(admin.ModelAdmin):
+class TerugmeldingAdmin(ShownToStaffAdmin):
+    shown_fields = ("register_report",)
     list_display = ["created_at", "register", "item", "status", "profile"]
     list_filter = ["status", "register"]
     search_fields = ["item"]
@@ -20,6 +22,9 @@ class TerugmeldingAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = [*USER_FIELDS, "status", "staff_note"]
     readonly_fields = USER_FIELDS
+
+    def identity_of(self, obj):
+        return obj.profile.identity
 
     def has_add_permission(self, request):
         # A report only ever comes from the user who saw the data.
