@@ -124,6 +124,7 @@ class Measurer:
 
     def __call__(self, path: str, sample: list[str]):
         from bench.api_site import load
+        from bench.api_site.machine import BUSY
 
         common = {
             "loader": self.args.loader,
@@ -139,6 +140,9 @@ class Measurer:
         self.others.start()
         result = load.run(seconds=self.args.duration, **common)
         others = self.others.share()
+        if others is not None and others > BUSY:
+            named = ", ".join(f"{name} {share:.0%}" for name, share in self.others.busiest())
+            print(f"  {path}: other programs took {others:.0%} of the machine ({named})")
         if result.bad_status or result.socket_errors:
             # Figures of refused or broken requests would flatter the read; say so loudly.
             print(

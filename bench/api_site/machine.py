@@ -13,12 +13,21 @@ _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 BUSY = 0.10  # above this share of the machine, the figures next to it are disturbed
 
 
-def _busy_ticks() -> int:
-    """CPU time the whole machine spent busy so far, all cores, in clock ticks."""
+def _cpu_ticks() -> dict[str, int]:
+    """CPU time of the whole machine so far, all cores, in clock ticks, by kind."""
     user, nice, system, _idle, _iowait, irq, softirq, steal = map(
         int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
     )
-    return user + nice + system + irq + softirq + steal
+    # Interrupts and the time the host gave to other virtual machines belong to no process.
+    return {
+        "busy": user + nice + system + irq + softirq + steal,
+        "interrupts": irq + softirq,
+        "steal (the host's other work)": steal,
+    }
+
+
+def _busy_ticks() -> int:
+    return _cpu_ticks()["busy"]
 
 
 def _processes():
@@ -64,7 +73,7 @@ class OtherWork:
         self.available = Path("/proc/stat").exists()
 
     def _ours(self) -> dict[int, int]:
-        ours = {}
+        ours, self._theirs_now = {}, {}
         for pid, command, session, own, children in _processes():
             if session in self.sessions:
                 ours[pid] = own + children  # a recycled worker's time lands in gunicorn's
@@ -72,11 +81,28 @@ class OtherWork:
                 ours[pid] = own  # the postmaster's children include other people's backends
             elif command == "redis-server":
                 ours[pid] = own  # the shared cache the API's rate limit counts in
+            else:
+                self._theirs_now[pid] = (command, own)
         return ours
 
     def start(self) -> None:
         if self.available:
             self.before, self.busy, self.started = self._ours(), _busy_ticks(), time.monotonic()
+            self._theirs_before, self._cpu_before = self._theirs_now, _cpu_ticks()
+
+    def busiest(self, count: int = 3) -> list[tuple[str, float]]:
+        """The other programs that took most between start() and the last share(), with
+        their share of all cores (kernel threads included: they are programs here too)."""
+        elapsed = max(time.monotonic() - self.started, 1e-9) * (os.cpu_count() or 1)
+        taken = {}
+        for pid, (command, ticks) in self._theirs_now.items():
+            used = ticks - self._theirs_before.get(pid, (command, 0))[1]
+            taken[command] = taken.get(command, 0) + used
+        cpu = _cpu_ticks()
+        for kind in ("interrupts", "steal (the host's other work)"):
+            taken[kind] = cpu[kind] - self._cpu_before[kind]
+        top = sorted(taken.items(), key=lambda item: -item[1])[:count]
+        return [(command, ticks / _TICKS / elapsed) for command, ticks in top if ticks > 0]
 
     def share(self) -> float | None:
         """Their share of all cores since start(), 0..1; None where /proc is missing."""
