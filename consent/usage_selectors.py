@@ -57,6 +57,9 @@ REFUSAL_EXPLANATIONS = {
     ),
 }
 REFUSED = _("The organisation did not receive any details.")
+# The result column: one short line per kind of record.
+RESULT_GIVEN, RESULT_REFUSED = _("Details given"), _("No details given")
+RESULT_LOOKED_AT = _("Details looked at")
 DATA_LABELS = {
     DataField.EMAIL: _("e-mail address"),
     DataField.PHONE: _("phone number"),
@@ -114,6 +117,12 @@ class UsageRow:
         if self.by_staff:
             return [label for field, label in STAFF_DATA_LABELS.items() if field in used]
         return [DATA_LABELS[field] for field in DataField if field.value in used]
+
+    @property
+    def result(self) -> str:
+        if self.by_staff:
+            return RESULT_LOOKED_AT
+        return RESULT_GIVEN if self.given else RESULT_REFUSED
 
     @property
     def explanation(self) -> str:
