@@ -14,6 +14,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml manage.py ./
 COPY config ./config
+COPY core ./core
 COPY profiles ./profiles
 COPY consent ./consent
 COPY notifications ./notifications

@@ -11,7 +11,7 @@ e-mail address, then measures:
    half, up to all), each with its time and its peak memory (tracemalloc). Streaming by primary
    key with batch inserts means the peak stays flat while the parts grow;
 2. delivery: the database worker (`db_worker --batch`, here in-process) runs every task, each
-   a batch of deliveries (notifications.delivery_batch): the inbox copies and the e-mails to an
+   a batch of deliveries (notifications.delivery.batch): the inbox copies and the e-mails to an
    aiosmtpd server in its own process on 127.0.0.1;
 3. plain smtplib sending the same messages (rendered the same way) over one connection to the
    same server, timing only the sending. The ratio of (2) to (3) has a target of >= 0.5; (2)
@@ -151,7 +151,7 @@ def sender():
 
 def intake(organisation, doelbinding, count: int, batch_size: int) -> None:
     from notifications.choices import MessageKind
-    from notifications.intake_bulk import notification_submit_bulk
+    from notifications.intake.bulk import notification_submit_bulk
     from profiles.models import Profile
 
     pks = Profile.objects.order_by("pk").values_list("pk", flat=True)
@@ -234,8 +234,8 @@ def deliver(count: int) -> float:
 def raw_smtplib(port: int) -> float:
     from django.conf import settings
 
+    from notifications.delivery.sending import notification_email
     from notifications.models import Delivery
-    from notifications.sending import notification_email
 
     emails = Delivery.objects.filter(channel="email").select_related(
         "notification__organisation", "notification__recipient"

@@ -16,9 +16,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from config.api_openapi import nl_gov_openapi
-from config.api_problems import ApiProblem, problem_response, status_title
-from config.rate_limit import requests_counted
 from consent.services import api_client_for_token
+from core.api_problems import ApiProblem, problem_response, status_title
+from core.rate_limit import requests_counted
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def _unexpected(request, exc):
     return problem_response(api, request, problem)
 
 
-from consent.api import router as consent_router  # noqa: E402 - routers need `api` defined first
+from consent.api.endpoints import router as consent_router  # noqa: E402 - routers need `api` defined first
 from notifications.api import router as notifications_router  # noqa: E402
 
 api.add_router("", consent_router)

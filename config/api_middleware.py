@@ -11,7 +11,7 @@ import json
 from django.http import HttpResponse
 
 from config.api import API_VERSION
-from config.api_problems import PROBLEM_JSON, path_as_uri, status_title
+from core.api_problems import PROBLEM_JSON, path_as_uri, status_title
 
 API_PREFIX = "/api/profielen/v1"
 _DETAILS = {

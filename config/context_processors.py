@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from profiles.session import seconds_left
+from profiles.login.session import seconds_left
 
 
 def portal(request):

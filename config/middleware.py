@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from config.request_context import reset_request_id, set_request_id
+from core.request_context import reset_request_id, set_request_id
 
 logger = logging.getLogger("portal.request")
 

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "profiles.session.SessionTimeoutMiddleware",
+    "profiles.login.session.SessionTimeoutMiddleware",
     "profiles.audit.PortalAuditlogMiddleware",
 ]
 
@@ -171,6 +171,6 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 AUTH_USER_MODEL = "auth.User"
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # an IP address is personal data we do not need
 AUTHENTICATION_BACKENDS = [
-    "profiles.backends.BrokerBackend",
+    "profiles.login.backends.BrokerBackend",
     "django.contrib.auth.backends.ModelBackend",  # staff in the admin
 ]

@@ -19,7 +19,7 @@ os.environ.setdefault("LDV_SUBJECT_KEY", "test-only-ldv-key")
 os.environ.setdefault("DJANGO_HTTPS", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
-# Text messages stay in profiles.sms.outbox; the source registers use their demo data.
+# Text messages stay in core.sms.outbox; the source registers use their demo data.
 os.environ.setdefault("SMS_BACKEND", "memory")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
 os.environ.setdefault("DEFAULT_FROM_EMAIL", "Mijn Omgeving Zakelijk <noreply@test.example>")

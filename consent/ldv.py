@@ -15,10 +15,10 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from config import sql
 from consent.choices import Outcome
 from consent.gate import Decision
 from consent.models import ApiClient, Doelbinding, Organisation, ProcessingRecord
+from core import sql
 from profiles.models import Identity
 
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")

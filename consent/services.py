@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.api_selectors import api_client_with_organisation
+from consent.api.selectors import api_client_with_organisation
 from consent.choices import DataField, DoelbindingStatus, LegalBasis
 from consent.models import ApiClient, Consent, Doelbinding, DoelbindingVersion
 from profiles.models import Profile

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from consent import usage_views, views
+from consent import views
+from consent.usage import views as usage_views
 
 app_name = "consent"
 

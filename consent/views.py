@@ -20,7 +20,7 @@ from consent.selectors import (
     purposes_by_organisation,
 )
 from consent.services import NOT_OPEN_FOR_CONSENT, consent_give, consent_withdraw
-from profiles.session import level_required
+from profiles.login.session import level_required
 
 TEXT_CHANGED = _(
     "The text changed while you were reading it. We did not save your consent. "

@@ -1,7 +1,7 @@
 """The notifications app's part of the organisation API: submit a message, see how it went.
 
 Submitting hands no contact data to the organisation: the portal routes the message along the
-person's own choices, each channel through may_process (notifications.intake).
+person's own choices, each channel through may_process (notifications.intake.services).
 """
 
 from datetime import datetime
@@ -11,15 +11,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from config.api_problems import ApiProblem
-from consent.api import REFUSALS, Identificatie, refusal_log
-from consent.api_selectors import doelbinding_with_current_version
+from consent.api.endpoints import REFUSALS, Identificatie, refusal_log
+from consent.api.selectors import doelbinding_with_current_version
 from consent.choices import LegalBasis, Reason
 from consent.gate import Decision
 from consent.ldv import Trace
 from consent.models import Doelbinding
-from notifications.delivery import delivery_status_for
-from notifications.intake import KEY_REUSED, REPLAYED, IntakeRefused, notification_submit
+from core.api_problems import ApiProblem
+from notifications.delivery.services import delivery_status_for
+from notifications.intake.services import KEY_REUSED, REPLAYED, IntakeRefused, notification_submit
 from notifications.models import Notification
 from profiles.models import Identity
 

@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from consent.models import Organisation
 from notifications.choices import Channel, MessageKind
 from notifications.models import ChannelPreference, InboxMessage
-from notifications.preferences import channels_for, default_channels, reachable_channels
+from notifications.preferences.channels import channels_for, default_channels, reachable_channels
 from profiles.models import Profile
 
 PAGE_SIZE = 25

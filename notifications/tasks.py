@@ -1,7 +1,7 @@
 """Background work of the notifications app: delivering, a batch of Delivery rows per task.
 
 A task only carries row ids. Running a task twice for the same rows is harmless: rows are
-claimed under a lock with a status check (notifications.delivery_batch), so a second run finds
+claimed under a lock with a status check (notifications.delivery.batch), so a second run finds
 them taken, sent or failed and does nothing. That is what makes retries and recovery safe.
 """
 
@@ -9,7 +9,8 @@ from datetime import datetime
 
 from django_tasks import task
 
-from notifications import delivery, delivery_batch
+from notifications.delivery import batch as delivery_batch
+from notifications.delivery import services as delivery
 
 
 @task()

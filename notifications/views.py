@@ -18,7 +18,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from notifications import preference_services as rules
 from notifications.choices import MessageKind
 from notifications.forms import (
     CHANNEL_LABELS,
@@ -28,6 +27,7 @@ from notifications.forms import (
     SubmittedOrganisationForm,
 )
 from notifications.inbox_services import inbox_message_mark_read, inbox_message_mark_unread
+from notifications.preferences import services as rules
 from notifications.selectors import (
     CHOOSABLE_KINDS,
     OUTSIDE_CHANNELS,
@@ -38,7 +38,7 @@ from notifications.selectors import (
     inbox_senders,
     safe_link,
 )
-from profiles.session import level_required
+from profiles.login.session import level_required
 
 PREFERENCES_SAVED = _("We saved how you want to receive messages from %(organisation)s.")
 PREFERENCES_UNCHANGED = _("You did not change anything for %(organisation)s. Nothing was saved.")

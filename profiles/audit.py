@@ -2,7 +2,7 @@
 
 from auditlog.middleware import AuditlogMiddleware
 
-from profiles.session import current_login
+from profiles.login.session import current_login
 
 
 class PortalAuditlogMiddleware(AuditlogMiddleware):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from profiles.address.countries import country_name
 from profiles.choices import (
     ContactKind,
     ContactPreference,
@@ -12,7 +13,6 @@ from profiles.choices import (
     TerugmeldingStatus,
     VerificationStatus,
 )
-from profiles.countries import country_name
 
 
 class Identity(models.Model):
@@ -140,6 +140,12 @@ class LoginEvent(models.Model):
         return f"{self.get_kind_display()} {self.method} {self.at:%Y-%m-%d %H:%M}"
 
 
+class ContactDetailQuerySet(models.QuerySet):
+    def confirmed(self):
+        """The one rule for "confirmed": its code was entered. Only these may be used."""
+        return self.filter(verified_at__isnull=False)
+
+
 class ContactDetail(models.Model):
     """The profile's e-mail address or phone number. Only a confirmed value is ever stored here."""
 
@@ -152,6 +158,8 @@ class ContactDetail(models.Model):
     verified_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = ContactDetailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact detail")

@@ -17,7 +17,7 @@ from profiles.choices import (
     LoginMethod,
     VerificationStatus,
 )
-from profiles.contact_services import CODES_WINDOW, MAX_CODES
+from profiles.contact.codes import CODES_WINDOW, MAX_CODES
 from profiles.models import ContactDetail, PostalAddress, Profile, Verification
 
 _NUMBER_LABELS = {
@@ -157,6 +157,6 @@ def postal_address_for(profile: Profile) -> PostalAddress | None:
 
 def has_confirmed_email(profile: Profile) -> bool:
     # Pages use it to explain the 'digitaal' rule early; contact_preference_update enforces it.
-    return ContactDetail.objects.filter(
-        profile=profile, kind=ContactKind.EMAIL, verified_at__isnull=False
-    ).exists()
+    return (
+        ContactDetail.objects.confirmed().filter(profile=profile, kind=ContactKind.EMAIL).exists()
+    )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from config.request_context import current_request_id
+from core.request_context import current_request_id
 from profiles.models import Identity, LoginEvent, Profile
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ says why it is SQL). The caller decides with consent.gate.may_process which part
 
 from dataclasses import dataclass
 
-from config import sql
+from core import sql
 from profiles.choices import ContactKind
 from profiles.models import ContactDetail, Identity, PostalAddress, Profile
 
@@ -30,6 +30,7 @@ def shareable_by_identity(keys: set[tuple[str, str, str]]) -> dict[tuple[str, st
         return {}
     ordered = sorted(keys)  # the same statement text for the same numbers
     details_table, address_table = sql.table(ContactDetail), sql.table(PostalAddress)
+    # ContactDetail.objects.confirmed() in SQL: only a detail with a confirmation time.
     confirmed = "{0}.profile_id = p.id AND {0}.kind = %s AND {0}.verified_at IS NOT NULL"
     statement = (
         f"SELECT {sql.columns(Identity, 'i')}, {sql.columns(Profile, 'p')}, "

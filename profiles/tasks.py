@@ -3,35 +3,28 @@
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 from django_tasks import task
 
+from core.email import send_templated_email
+from core.sms import sms_gateway
 from profiles.choices import ContactKind, VerificationStatus
-from profiles.contact_services import CODE_VALID_FOR, verification_code_issue
+from profiles.contact.codes import CODE_VALID_FOR, verification_code_issue
+from profiles.locks import person_lock
 from profiles.models import Verification
-from profiles.sms import sms_gateway
 
 logger = logging.getLogger(__name__)
-
-
-def send_templated_email(*, to: str, template: str, context: dict, language: str) -> None:
-    """Plain text and HTML from templates/emails/<template>.{txt,html,subject.txt}."""
-    with translation.override(language):
-        subject = render_to_string(f"emails/{template}.subject.txt", context).strip()
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context | {"subject": subject})
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 @task()
 def send_verification_code(*, verification_id: int, language: str) -> None:
     """Make the code here, in the worker, so it never sits in the queue or the database."""
     with transaction.atomic():
+        profile_id = Verification.objects.values_list("profile_id", flat=True).get(
+            pk=verification_id
+        )
+        person_lock(profile_id)
         verification = Verification.objects.select_for_update().get(pk=verification_id)
         if verification.status != VerificationStatus.PENDING:
             return  # replaced by a newer code, or already used: send nothing

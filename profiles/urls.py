@@ -1,6 +1,12 @@
 from django.urls import path, re_path
 
-from profiles import address_views, contact_views, login_views, register_views, views
+from profiles import views
+from profiles.address import views as address_views
+from profiles.contact import views as contact_views
+from profiles.history import views as history_views
+from profiles.login import views as login_views
+from profiles.preference import views as preference_views
+from profiles.registers import views as register_views
 
 app_name = "profiles"
 
@@ -21,7 +27,7 @@ urlpatterns = [
     path("sessie-verlengen", login_views.session_extend, name="session_extend"),
     # Mijn gegevens
     path("mijn-gegevens", views.overview, name="overview"),
-    path("mijn-gegevens/wijzigingen", register_views.history, name="history"),
+    path("mijn-gegevens/wijzigingen", history_views.history, name="history"),
     path("mijn-gegevens/klopt-dit-niet", register_views.terugmelding, name="terugmelding"),
     # E-mail address and phone number: new value, check, code
     re_path(rf"^mijn-gegevens/{CONTACT}$", contact_views.contact_change, name="contact_change"),
@@ -43,10 +49,10 @@ urlpatterns = [
     ),
     path("mijn-gegevens/postadres/controleren", address_views.address_check, name="address_check"),
     # General contact preference
-    path("mijn-gegevens/contactvoorkeur", address_views.preference_change, name="preference"),
+    path("mijn-gegevens/contactvoorkeur", preference_views.preference_change, name="preference"),
     path(
         "mijn-gegevens/contactvoorkeur/controleren",
-        address_views.preference_check,
+        preference_views.preference_check,
         name="preference_check",
     ),
 ]

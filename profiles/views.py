@@ -3,11 +3,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language
 
-from profiles.login_views import safe_next
-from profiles.register_selectors import register_blocks
+from profiles.login.session import current_login, level_required
+from profiles.login.views import safe_next
+from profiles.registers.selectors import register_blocks
 from profiles.selectors import contact_overview, login_summary
 from profiles.services import profile_language_set
-from profiles.session import current_login, level_required
 
 
 @require_GET

@@ -16,9 +16,9 @@ import environ
 import pytest
 
 from config.api import _rate_limit
-from config.api_problems import ApiProblem
 from config.checks import shared_cache_for_several_workers
 from consent.choices import LegalBasis
+from core.api_problems import ApiProblem
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.api import ApiCaller, complete_profile, identificatie
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from notifications.inbox_services import inbox_message_create
-from notifications.preference_services import channel_preferences_save
+from notifications.preferences.services import channel_preferences_save
 from notifications.selectors import channel_preference_overview
 from profiles.models import ContactDetail, Profile
 from tests.factories import make_organisation

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from profiles import session as session_module
+from profiles.login import session as session_module
 from profiles.models import Profile
 from tests.support.clock import Clock
 from tests.support.keyboard import press_on, tab_to
@@ -130,7 +130,7 @@ def test_the_timeout_warning_lets_you_continue_and_expiry_logs_you_out(
 @pytest.mark.urls("tests.support.problem_urls")
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_every_login_error_page_is_accessible_and_explains_itself(page, live_server, axe, language):
-    from profiles.login_errors import PROBLEMS
+    from profiles.login.errors import PROBLEMS
 
     page.context.add_cookies(
         [{"name": "django_language", "value": language, "url": live_server.url}]

@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from profiles import contact_services
 from profiles.choices import ContactPreference, VerificationStatus
-from profiles.contact_views import FLOW_KEY
+from profiles.contact import services as contact_services
+from profiles.contact.views import FLOW_KEY
 from profiles.models import ContactDetail, Profile, Verification
 from tests.support.portal_login import BrokerUser
 from tests.support.smtp import smtp_server, use_smtp_server

@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from profiles import contact_services, sms
+from core import sms
 from profiles.choices import VerificationStatus
-from profiles.contact_views import FLOW_KEY
+from profiles.contact import services as contact_services
+from profiles.contact.views import FLOW_KEY
 from profiles.models import ContactDetail, Verification
 from tests.support.portal_login import BrokerUser
 

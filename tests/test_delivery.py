@@ -12,17 +12,17 @@ from django_tasks_db.models import DBTaskResult
 from consent.choices import DataField, LegalBasis, Reason
 from consent.models import ProcessingRecord
 from consent.services import consent_give, consent_withdraw
+from core import sms
 from notifications.choices import Channel, DeliveryStatus, MessageKind
-from notifications.delivery import (
+from notifications.delivery.sending import close_mail_connection, message_id_for
+from notifications.delivery.services import (
     SENDING,
     deliveries_recover,
     delivery_send_again,
     delivery_status_for,
 )
 from notifications.models import ChannelPreference, Delivery, InboxMessage
-from notifications.sending import close_mail_connection, message_id_for
 from notifications.tasks import enqueue_deliveries
-from profiles import sms
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.http_peer import http_peer
 from tests.support.notifications import DB_TASKS, confirmed, legal_task, submit, with_address

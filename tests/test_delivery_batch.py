@@ -9,10 +9,10 @@ from consent.choices import LegalBasis, Reason
 from consent.models import ProcessingRecord
 from consent.services import consent_give, consent_withdraw
 from notifications.choices import Channel, DeliveryStatus, MessageKind
-from notifications.delivery_batch import deliveries_attempt
-from notifications.intake_bulk import notification_submit_bulk
+from notifications.delivery.batch import deliveries_attempt
+from notifications.delivery.sending import close_mail_connection
+from notifications.intake.bulk import notification_submit_bulk
 from notifications.models import Delivery, InboxMessage
-from notifications.sending import close_mail_connection
 from profiles.models import Profile
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.notifications import DB_TASKS, confirmed, legal_task

@@ -18,17 +18,17 @@ from django.utils.formats import date_format
 from django.views.decorators.csrf import csrf_exempt
 
 from config.urls import urlpatterns as portal_urlpatterns
-from profiles import sms
-from profiles.contact_services import (
+from core import sms
+from profiles.address.services import postal_address_update
+from profiles.contact.services import (
     contact_change_confirm,
     contact_change_request,
     contact_detail_remove,
-    contact_preference_update,
-    postal_address_update,
 )
-from profiles.history import AMSTERDAM
+from profiles.history.selectors import AMSTERDAM
+from profiles.login.session import level_required
 from profiles.models import ContactDetail, PostalAddress, Profile
-from profiles.session import level_required
+from profiles.preference.services import contact_preference_update
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.test_history")]
 

@@ -13,12 +13,12 @@ from django_tasks_db.models import DBTaskResult
 from consent.choices import DataField, DoelbindingStatus, LegalBasis, Reason
 from consent.services import consent_give, consent_withdraw
 from notifications.choices import Channel, DeliveryStatus, MessageKind
-from notifications.intake import DUPLICATE, KEY_REUSED, REPLAYED, IntakeRefused
-from notifications.intake_bulk import notification_submit_bulk
+from notifications.intake.bulk import notification_submit_bulk
+from notifications.intake.services import DUPLICATE, KEY_REUSED, REPLAYED, IntakeRefused
 from notifications.models import ChannelPreference, Delivery, InboxMessage, Notification
 from profiles.choices import ContactPreference
-from profiles.contact_services import contact_preference_update
 from profiles.models import ContactDetail, Profile
+from profiles.preference.services import contact_preference_update
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.notifications import (
     DB_TASKS,

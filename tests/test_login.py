@@ -3,9 +3,9 @@
 import pytest
 
 from profiles.choices import IdentityType, LoginEventKind
+from profiles.login.session import SESSION_KEY
 from profiles.models import Identity, LoginEvent, Profile
 from profiles.services import pseudonymise
-from profiles.session import SESSION_KEY
 from tests.support.oidc_client import parse
 from tests.support.portal_login import BrokerUser, local_path
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.models import ChannelPreference
-from notifications.preference_services import ChannelChoiceError, channel_preferences_save
-from notifications.preferences import channels_for
+from notifications.preferences.channels import channels_for
+from notifications.preferences.services import ChannelChoiceError, channel_preferences_save
 from profiles.models import ContactDetail, PostalAddress, Profile
 from tests.factories import make_organisation
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 from consent.choices import DataField
 from consent.models import ProcessingRecord
 from notifications.choices import Channel, DeliveryStatus, MessageKind
-from notifications.delivery import SENDING
+from notifications.delivery.services import SENDING
 from notifications.models import Delivery, Notification
 from profiles.choices import ContactPreference
-from profiles.contact_services import contact_preference_update
+from profiles.preference.services import contact_preference_update
 from tests.factories import make_organisation, make_profile
 from tests.support.notifications import confirmed, legal_task, submit, with_address
 

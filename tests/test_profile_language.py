@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
+from core import sms
 from notifications.models import ChannelPreference
-from profiles import sms
 from profiles.models import Profile
 from tests.factories import make_organisation, make_profile
 from tests.support.browser_login import browser_login

@@ -12,7 +12,16 @@ import pytest
 from django.core.management import call_command
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ["manage.py", "config", "profiles", "consent", "notifications", "templates", "locale"]
+SOURCES = [
+    "manage.py",
+    "config",
+    "core",
+    "profiles",
+    "consent",
+    "notifications",
+    "templates",
+    "locale",
+]
 
 
 @pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 import pytest
 
-from profiles import session as session_module
 from profiles.choices import LoginEventKind
+from profiles.login import session as session_module
 from profiles.models import LoginEvent
 from tests.support.clock import Clock
 from tests.support.portal_login import BrokerUser

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from profiles import sms
-from profiles.sms import (
+from core import sms
+from core.sms import (
     ConsoleSmsGateway,
     HttpSmsGateway,
     MemorySmsGateway,
@@ -160,10 +160,10 @@ def test_http_gateway_posts_json_with_a_bearer_token(provider, seen):
 
 def test_a_message_accepted_without_an_id_is_not_a_failure(provider, seen, caplog):
     # Raising here would make the caller send the same message twice.
-    with caplog.at_level(logging.WARNING, logger="profiles.sms"):
+    with caplog.at_level(logging.WARNING, logger="core.sms"):
         assert gateway(provider, "/no-id").send(to=NUMBER, text=TEXT) == ""
     assert len(seen) == 1
-    assert [r.reason for r in caplog.records if r.name == "profiles.sms"] == ["no_id"]
+    assert [r.reason for r in caplog.records if r.name == "core.sms"] == ["no_id"]
 
 
 @pytest.mark.parametrize(
@@ -182,6 +182,6 @@ def test_a_failed_delivery_raises_sms_delivery_failed(provider, caplog, path, re
     assert time.monotonic() - started < TIMEOUT * 4  # the configured timeout is honoured
     assert raised.value.reason == reason
     assert raised.value.__context__ is None or raised.value.__suppress_context__
-    assert [r.reason for r in caplog.records if r.name == "profiles.sms"] == [reason]
+    assert [r.reason for r in caplog.records if r.name == "core.sms"] == [reason]
     # The log never holds the number or the text: the text may be a one-time code.
     assert NUMBER not in caplog.text and "493817" not in caplog.text

@@ -14,7 +14,7 @@ from consent.choices import DataField, LegalBasis, Reason
 from consent.gate import Decision
 from consent.ldv import Trace, processing_record_write, pseudonym_for
 from consent.services import api_client_create, consent_give
-from consent.usage_views import CHOOSE_FROM_LIST
+from consent.usage.views import CHOOSE_FROM_LIST
 from tests.factories import make_doelbinding, make_organisation, make_profile
 
 pytestmark = pytest.mark.django_db

@@ -30,16 +30,16 @@ from django_tasks_db.models import DBTaskResult
 
 from consent.choices import DataField
 from notifications.choices import Channel, DeliveryStatus, MessageKind
-from notifications.delivery import (
+from notifications.delivery.sending import message_id_for
+from notifications.delivery.services import (
     SENDING,
     WAITING,
     deliveries_recover,
     delivery_mark_sent,
     delivery_send_again,
 )
-from notifications.intake_bulk import notification_submit_bulk
+from notifications.intake.bulk import notification_submit_bulk
 from notifications.models import Delivery, InboxMessage
-from notifications.sending import message_id_for
 from profiles.models import Profile
 from tests.factories import make_organisation, make_profile
 from tests.support.notifications import DB_TASKS, confirmed, legal_task

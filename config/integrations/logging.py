@@ -4,7 +4,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from config.request_context import current_request_id
+from core.request_context import current_request_id
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is kept.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}

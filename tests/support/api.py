@@ -18,8 +18,9 @@ from django.test import Client
 
 from consent.models import ApiClient, Organisation
 from consent.services import api_client_create
-from profiles.contact_services import contact_preference_update, postal_address_update
+from profiles.address.services import postal_address_update
 from profiles.models import ContactDetail, Profile
+from profiles.preference.services import contact_preference_update
 
 API = "/api/profielen/v1"
 ZOEK = f"{API}/contactgegevens/_zoek"

@@ -17,7 +17,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from profiles.session import SESSION_KEY  # noqa: E402
+from profiles.login.session import SESSION_KEY  # noqa: E402
 from tests.support.portal_login import BrokerUser  # noqa: E402
 
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from consent.choices import DataField, LegalBasis
 from notifications.choices import MessageKind
-from notifications.intake import notification_submit
+from notifications.intake.services import notification_submit
 from notifications.models import Delivery
-from profiles.contact_services import postal_address_update
+from profiles.address.services import postal_address_update
 from profiles.models import ContactDetail
 from tests.factories import make_doelbinding
 

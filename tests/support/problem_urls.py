@@ -3,7 +3,7 @@
 from django.urls import path
 
 from config.urls import urlpatterns as portal_urlpatterns
-from profiles.login_views import login_problem
+from profiles.login.views import login_problem
 
 
 def show_problem(request, reason):

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from config.urls import urlpatterns as portal_urlpatterns
-from profiles.session import level_required
+from profiles.login.session import level_required
 
 
 @level_required("LOA_CHANGE_CONTACT_DETAILS")

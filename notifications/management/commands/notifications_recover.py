@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from notifications.delivery import deliveries_recover
+from notifications.delivery.services import deliveries_recover
 
 
 class Command(BaseCommand):

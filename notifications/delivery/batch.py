@@ -1,0 +1,315 @@
+"""Delivering a batch of Delivery rows in one task: one claim, one SMTP connection, one record.
+
+Why batches: one notification to 100,000 people is 100,000 inbox copies and 100,000 e-mails.
+With one task and two commits per row, the queue and the commits cost ten times the sending
+itself. Here a task carries up to NOTIFICATION_DELIVERY_BATCH_SIZE rows (of any channel, mostly
+the inbox copy and the e-mail of the same people) and spends a fixed number of queries on them:
+
+1. Claim, in one transaction that commits before anything leaves: lock the rows that are still
+   waiting (select_for_update(skip_locked): rows another worker holds are left to it), read the
+   confirmed addresses and the active consents of all recipients at once, and ask the gate
+   (may_process) again for each row, as consent may have been withdrawn since intake. Then, for
+   the rows it allows: the inbox copies in one insert and SENT; the messages made (an error of
+   ours there leaves that row RETRYING without counting an attempt, never uncertain, and fails
+   the task so it shows); a processing record per e-mail and SMS in one insert (consent.ldv, one
+   trace per purpose in the batch); and those rows SENDING with one more attempt. Refused rows
+   fail with the gate's reason, as before (and post may take over).
+2. Send over one SMTP connection, message by message, so each failure belongs to one row.
+3. Record: the sent rows SENT in one update, at the end and, for a slow channel such as SMS,
+   at least every FLUSH_SECONDS. A failed row is retried or failed by itself
+   (notifications.delivery.services.deliveries_record_failures). When the relay itself fails (no
+   connection, login refused), the rest of the batch is not tried now and is retried with it.
+
+What a worker killed mid-batch leaves: the rows it claimed and had not recorded yet stay
+SENDING. Some of them went out, some did not, and we cannot tell which from here; they are
+never resent by themselves, and staff decide per row with the Message-ID in the mail server's
+log (see notifications.delivery.services). So at most one batch is uncertain per killed worker,
+none is
+lost and none is sent twice. The rows of the batch it had not claimed yet, and batches it had
+not started, stay waiting and are enqueued again by deliveries_recover. A smaller batch size
+means fewer uncertain rows after a kill and a lower rate; see bench/README.md for the figures.
+
+The gate is asked at the claim, up to one batch's sending time (for e-mail about a tenth of a
+second) before the last message of the batch leaves; withdrawing consent in that moment does
+not stop a message already claimed.
+"""
+
+import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from consent.choices import LegalBasis
+from consent.ldv import LogUnavailable, Trace, processing_records_write, pseudonym_for
+from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
+from notifications.choices import Channel, DeliveryStatus
+from notifications.delivery.email import EmailComposer
+from notifications.delivery.sending import DeliveryError, prepare, transmit
+from notifications.delivery.services import (
+    SENDING,
+    WAITING,
+    deliveries_fail,
+    deliveries_record_failures,
+    deliveries_retry,
+)
+from notifications.inbox_services import inbox_messages_create
+from notifications.intake.services import channel_decision
+from notifications.models import Delivery, Notification
+from profiles.choices import ContactKind
+from profiles.models import ContactDetail
+
+logger = logging.getLogger(__name__)
+
+# Sent rows are recorded at least this often while a batch is still going out: a slow channel
+# (an SMS gateway answers in tenths of a second) then leaves few rows uncertain after a kill.
+FLUSH_SECONDS = 1.0
+NOT_WAITING = "not_waiting"
+CONTACT_KIND = {str(Channel.EMAIL): ContactKind.EMAIL, str(Channel.SMS): ContactKind.PHONE}
+
+
+@dataclass
+class Claimed:
+    """What the claim committed: rows to send now, and how each of the others ended."""
+
+    outgoing: list[Delivery] = field(default_factory=list)
+    outcomes: Counter = field(default_factory=Counter)
+    # An error of ours (not the gateway's) while making a message: raised after recording.
+    unexpected: Exception | None = None
+
+
+def deliveries_attempt(*, delivery_ids: list[int]) -> dict[str, int]:
+    """Deliver the rows that are still waiting; returns how many ended how (the task's result)."""
+    claimed = _claim(delivery_ids)
+    failures, unexpected = _send(claimed.outgoing)
+    deliveries_record_failures(failures)
+    outcomes = claimed.outcomes
+    for delivery in claimed.outgoing:
+        outcomes[str(delivery.status)] += 1
+    if claimed.unexpected or unexpected:
+        # Everything is recorded; raising makes the task show our own fault.
+        raise claimed.unexpected or unexpected
+    return {outcome: count for outcome, count in outcomes.items() if count}
+
+
+# --- 1. the claim ---------------------------------------------------------------------------
+
+
+def _claim(delivery_ids: list[int]) -> Claimed:
+    claimed = Claimed()
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=delivery_ids, status__in=WAITING)
+            .exclude(channel=Channel.POST)
+            .order_by("pk")
+        )
+        claimed.outcomes[NOT_WAITING] = len(set(delivery_ids)) - len(rows)
+        if not rows:
+            return claimed
+        _with_notifications(rows)
+        addresses = _confirmed_addresses(rows)
+        consents = _active_consents(rows)
+        started, composer = timezone.now(), EmailComposer()
+        inbox, ready, refused, retry = [], [], [], []
+        for row in rows:
+            notification = row.notification
+            decision = channel_decision(
+                notification.organisation,
+                notification.doelbinding,
+                notification.recipient,
+                row.channel,
+                consent=consents.get((notification.recipient_id, notification.doelbinding_id)),
+            )
+            if not decision.allowed:
+                refused.append((row, decision.reason))
+                continue
+            if row.channel == Channel.INBOX:
+                inbox.append(row)
+                continue
+            row.address = addresses.get((notification.recipient_id, CONTACT_KIND[row.channel]))
+            if not row.address:
+                refused.append((row, "no_confirmed_address"))
+                continue
+            try:
+                if row.channel == Channel.EMAIL:
+                    row.outgoing = composer.compose(row, row.address)
+                else:
+                    row.outgoing = prepare(row, row.address)
+            except Exception as error:
+                logger.exception("notification message not made", extra={"delivery": row.pk})
+                claimed.unexpected = claimed.unexpected or error
+                retry.append((row, f"error_{type(error).__name__}"))
+                continue
+            ready.append((row, decision))
+        _inbox_sent(inbox, started)
+        ready = _logged(ready, started, retry)
+        _mark_sending(ready)
+        deliveries_fail(refused)
+        deliveries_retry(retry)
+    claimed.outgoing = ready
+    for row in (*inbox, *(r for r, _ in refused), *(r for r, _ in retry)):
+        claimed.outcomes[str(row.status)] += 1
+    return claimed
+
+
+def _with_notifications(rows: list[Delivery]) -> None:
+    """Each row's notification with its recipient, organisation and purpose, in three queries.
+
+    One object per notification, not one per row (its inbox copy and its e-mail share it), and
+    one organisation and purpose (with its versions) for the whole batch, which is mostly one
+    message to many people: the gate's current_version is worked out once.
+    """
+    notifications = Notification.objects.select_related("recipient__identity").in_bulk(
+        {row.notification_id for row in rows}
+    )
+    for row in rows:
+        row.notification = notifications[row.notification_id]
+    notifications = list(notifications.values())
+    doelbindingen = Doelbinding.objects.select_related("organisation").prefetch_related(
+        Prefetch("versions", queryset=DoelbindingVersion.objects.order_by("number"))
+    )
+    by_pk = doelbindingen.in_bulk({n.doelbinding_id for n in notifications})
+    organisations = Organisation.objects.in_bulk({n.organisation_id for n in notifications})
+    for notification in notifications:
+        notification.doelbinding = by_pk[notification.doelbinding_id]
+        notification.organisation = organisations[notification.organisation_id]
+
+
+def _confirmed_addresses(rows: list[Delivery]) -> dict[tuple[int, str], str]:
+    """(profile id, contact kind) -> the confirmed value, for every recipient at once."""
+    profile_ids = {row.notification.recipient_id for row in rows if row.channel in CONTACT_KIND}
+    addresses = {}
+    for profile_id, kind, value in (
+        ContactDetail.objects.confirmed()
+        .filter(profile_id__in=profile_ids)
+        .values_list("profile_id", "kind", "value")
+    ):
+        addresses[(profile_id, kind)] = value  # one per kind (a unique constraint)
+    return addresses
+
+
+def _active_consents(rows: list[Delivery]) -> dict[tuple[int, int], Consent]:
+    """(profile id, doelbinding id) -> active consent, for the purposes that rest on consent.
+
+    A pair that is missing has no active consent: the gate then refuses with NO_CONSENT.
+    """
+    pairs = {
+        (row.notification.recipient_id, row.notification.doelbinding_id)
+        for row in rows
+        if getattr(row.notification.doelbinding.current_version, "legal_basis", None)
+        == LegalBasis.CONSENT
+    }
+    if not pairs:
+        return {}
+    found = Consent.objects.filter(
+        profile_id__in={p for p, _ in pairs},
+        doelbinding_id__in={d for _, d in pairs},
+        withdrawn_at=None,
+    ).select_related("version")
+    return {(c.profile_id, c.doelbinding_id): c for c in found}
+
+
+def _inbox_sent(rows: list[Delivery], now) -> None:
+    """The inbox copies, in the claim's own transaction: exactly once, nothing to be unsure of."""
+    if not rows:
+        return
+    inbox_messages_create(notifications=[row.notification for row in rows])
+    Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+        status=DeliveryStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
+    )
+    for row in rows:
+        row.status, row.sent_at, row.attempts = DeliveryStatus.SENT, now, row.attempts + 1
+
+
+def _logged(ready: list, started, retry: list) -> list[Delivery]:
+    """Write the processing records (one insert per purpose); returns the rows that may go.
+
+    Unlogged processing does not happen: when the log refuses, those rows try again later.
+    """
+    by_purpose = defaultdict(list)
+    for row, decision in ready:
+        by_purpose[row.notification.doelbinding_id].append((row, decision))
+    allowed = []
+    for group in by_purpose.values():
+        notification = group[0][0].notification
+        entries = [
+            (
+                row.notification.recipient.identity.type,
+                pseudonym_for(row.notification.recipient.identity),
+                decision,
+            )
+            for row, decision in group
+        ]
+        try:
+            processing_records_write(
+                trace=Trace.from_header(""),
+                organisation=notification.organisation,
+                doelbinding=notification.doelbinding,
+                api_client=None,
+                entries=entries,
+                started_at=started,
+            )
+        except LogUnavailable:
+            retry.extend((row, "log_unavailable") for row, _ in group)
+            continue
+        allowed.extend(row for row, _ in group)
+    return allowed
+
+
+def _mark_sending(rows: list[Delivery]) -> None:
+    if not rows:
+        return
+    Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+        status=SENDING, attempts=F("attempts") + 1, last_error=""
+    )
+    for row in rows:
+        row.status, row.attempts, row.last_error = SENDING, row.attempts + 1, ""
+
+
+# --- 2. and 3. sending and recording -----------------------------------------------------------
+
+
+def _send(outgoing: list[Delivery]) -> tuple[list[tuple[Delivery, DeliveryError]], Exception]:
+    """Send each claimed row; records the sent ones, returns the failures (and our own error)."""
+    failures, unexpected, sent = [], None, []
+    flushed_at = time.monotonic()
+    for index, delivery in enumerate(outgoing):
+        try:
+            transmit(delivery, delivery.address, delivery.outgoing)
+        except DeliveryError as error:
+            failures.append((delivery, error))
+            if error.relay:
+                # Not tried now: they are retried with this one, after the same wait.
+                failures.extend((other, error) for other in outgoing[index + 1 :])
+                break
+        except Exception as error:
+            # Our own fault, most likely before anything left: tried again like a passing
+            # failure, and raised at the end so the task shows it.
+            logger.exception("notification not sent", extra={"delivery": delivery.pk})
+            unexpected = unexpected or error
+            ours = DeliveryError(f"error_{type(error).__name__}", passing=True)
+            failures.append((delivery, ours))
+        else:
+            sent.append(delivery)
+            if time.monotonic() - flushed_at >= FLUSH_SECONDS:
+                _record_sent(sent)
+                sent, flushed_at = [], time.monotonic()
+    _record_sent(sent)
+    return failures, unexpected
+
+
+def _record_sent(rows: list[Delivery]) -> None:
+    if not rows:
+        return
+    now = timezone.now()
+    # Only rows still SENDING: a staff decision taken meanwhile stands.
+    Delivery.objects.filter(pk__in=[row.pk for row in rows], status=SENDING).update(
+        status=DeliveryStatus.SENT, sent_at=now, next_attempt_at=None, last_error=""
+    )
+    for row in rows:
+        row.status, row.sent_at = DeliveryStatus.SENT, now
+    logger.info("notifications delivered", extra={"deliveries": len(rows)})

@@ -1,0 +1,207 @@
+"""Talking to the gateways: the e-mail (templates, a Message-ID, a reused SMTP connection) and
+the SMS. Each failure is raised as a DeliveryError that says whether trying again can help."""
+
+import contextlib
+import functools
+import smtplib
+import threading
+import time
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from core.sms import SmsDeliveryFailed, sms_gateway
+from notifications.choices import Channel
+from notifications.delivery.email import OutgoingEmail
+from notifications.models import Delivery, Notification
+
+
+class DeliveryError(Exception):
+    """Why one attempt failed; `passing` when a later attempt may succeed; `relay` when the
+    relay itself failed (connection, login, sender), so the next messages would fail alike."""
+
+    def __init__(self, code: str, *, passing: bool, relay: bool = False):
+        super().__init__(code)
+        self.code = code[:200]
+        self.passing = passing
+        self.relay = relay
+
+
+def language_for(notification: Notification) -> str:
+    # The language the person last used the portal in; the worker loads the recipient with
+    # the notification (select_related), so this costs no query per message.
+    return notification.recipient.language
+
+
+def message_id_for(delivery: Delivery) -> str:
+    """The same for every attempt at this delivery: a receiving side can drop a second copy."""
+    domain = _domain_of(settings.DEFAULT_FROM_EMAIL)
+    return f"<notification-{delivery.notification_id}.delivery-{delivery.pk}@{domain}>"
+
+
+@functools.lru_cache(maxsize=8)
+def _domain_of(address: str) -> str:
+    # Parsing the address costs more than the rest of a message's headers: once per sender.
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
+
+
+def inbox_url() -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("notifications:inbox")
+
+
+def notification_email(delivery: Delivery, address: str) -> EmailMultiAlternatives:
+    notification = delivery.notification
+    subject, text, html = _rendered(
+        language_for(notification),
+        notification.organisation.name,
+        notification.subject,
+        notification.body,
+        notification.link if notification.link.startswith(("https:", "http:")) else "",
+        notification.case_reference,
+    )
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [address],
+        # Auto-Submitted keeps out-of-office replies away (RFC 3834).
+        headers={"Message-ID": message_id_for(delivery), "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@functools.lru_cache(maxsize=64)
+def _rendered(language, organisation, subject, body, link, case_reference) -> tuple[str, ...]:
+    """Subject, text and HTML. Nothing in them is about the person, so one message to many
+    people is rendered once per worker, not once per person."""
+    context = {
+        "organisation": organisation,
+        "subject": subject,
+        "body": body,
+        "link": link,
+        "case_reference": case_reference,
+        "inbox_url": inbox_url(),
+        "site_url": settings.SITE_URL,
+        "LANGUAGE_CODE": language,
+    }
+    with translation.override(language):
+        line = " ".join(render_to_string("emails/notification.subject.txt", context).split())
+        text = render_to_string("emails/notification.txt", context)
+        html = render_to_string("emails/notification.html", context)
+    return line, text, html
+
+
+class _MailConnections(threading.local):
+    """One open SMTP connection per worker thread, reused from task to task."""
+
+    key: tuple | None = None
+    connection = None
+    used_at = 0.0
+
+
+_mail = _MailConnections()
+# A relay closes idle connections; after this long we check with NOOP before using it again.
+_IDLE_CHECK_SECONDS = 5.0
+
+
+def _mail_connection():
+    key = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)
+    smtp = getattr(_mail.connection, "connection", None)
+    if _mail.connection is not None and _mail.key == key:
+        idle = time.monotonic() - _mail.used_at
+        if smtp is None or idle < _IDLE_CHECK_SECONDS or _alive(smtp):
+            return _mail.connection
+    close_mail_connection()
+    _mail.key, _mail.connection = key, get_connection(fail_silently=False)
+    _mail.connection.open()
+    return _mail.connection
+
+
+def _alive(smtp) -> bool:
+    try:
+        return smtp.noop()[0] == 250
+    except (smtplib.SMTPException, OSError):
+        return False
+
+
+def prepare(delivery: Delivery, address: str):
+    """The message for this delivery, ready to go: made before the row is marked SENDING, so a
+    template error leaves the row waiting instead of uncertain."""
+    if delivery.channel == Channel.EMAIL:
+        return notification_email(delivery, address)
+    return sms_text(delivery)
+
+
+def transmit(delivery: Delivery, address: str, message) -> None:
+    """Hand the prepared message to the gateway; raises DeliveryError when it does not take it."""
+    if delivery.channel == Channel.EMAIL:
+        _send_email(message)
+    else:
+        _send_sms(address, message)
+
+
+def _send_email(message: EmailMultiAlternatives | OutgoingEmail) -> None:
+    try:
+        connection = _mail_connection()
+        if isinstance(message, OutgoingEmail) and type(connection) is SmtpBackend:
+            # Made for the wire already (notifications.delivery.email): straight to the relay.
+            connection.connection.sendmail(message.sender, [message.recipient], message.data)
+        elif isinstance(message, OutgoingEmail):
+            connection.send_messages([message.django_message()])
+        else:
+            connection.send_messages([message])
+    except smtplib.SMTPRecipientsRefused as refused:
+        codes = [code for code, _ in refused.recipients.values()]
+        close_mail_connection()
+        raise DeliveryError(
+            f"smtp_recipient_refused_{codes[0]}", passing=all(c < 500 for c in codes)
+        ) from None
+    except smtplib.SMTPDataError as error:
+        close_mail_connection()
+        raise DeliveryError(f"smtp_{error.smtp_code}", passing=error.smtp_code < 500) from None
+    except smtplib.SMTPResponseException as error:
+        # The sender refused, a login failed: the relay's setup, not this person. Try again.
+        close_mail_connection()
+        raise DeliveryError(f"smtp_{error.smtp_code}", passing=True, relay=True) from None
+    except (smtplib.SMTPException, OSError) as error:
+        close_mail_connection()
+        raise DeliveryError(f"smtp_{type(error).__name__}", passing=True, relay=True) from None
+    finally:
+        _mail.used_at = time.monotonic()
+
+
+def close_mail_connection() -> None:
+    """Close this thread's SMTP connection (after a failure, or when the settings change)."""
+    if _mail.connection is not None:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            _mail.connection.close()
+    _mail.key = _mail.connection = None
+
+
+def sms_text(delivery: Delivery) -> str:
+    notification = delivery.notification
+    with translation.override(language_for(notification)):
+        return translation.gettext(
+            "%(organisation)s sent you a message: %(subject)s. Read it in Mijn Omgeving "
+            "Zakelijk: %(url)s"
+        ) % {
+            "organisation": notification.organisation.name,
+            "subject": notification.subject[:80].rstrip(".!? "),
+            "url": inbox_url(),
+        }
+
+
+def _send_sms(number: str, text: str) -> None:
+    try:
+        sms_gateway().send(to=number, text=text)
+    except SmsDeliveryFailed as failed:
+        # After a timeout the provider may have sent it after all; the issue asks to retry.
+        raise DeliveryError(f"sms_{failed.reason}", passing=failed.reason != "rejected") from None
+    except ValueError:
+        raise DeliveryError("sms_invalid_number", passing=False) from None

@@ -1,0 +1,220 @@
+"""One message to many people (a municipality writing to all its ondernemers), in batches.
+
+The same rules as notification_submit, person by person; only the reads and writes are grouped:
+per batch a fixed number of queries to learn what routing needs, one insert for the
+notifications and two for the deliveries, and one delivery task per
+NOTIFICATION_DELIVERY_BATCH_SIZE deliveries (notifications.delivery.batch). Batches go by
+primary key and each commits by itself, so memory stays flat however many people there are,
+and running the same job again with the same key only fills in who is missing.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from consent.choices import LegalBasis
+from consent.models import Consent, Doelbinding, Organisation
+from notifications.choices import Channel
+from notifications.intake.services import (
+    Recipient,
+    dedup_window,
+    deliveries_create,
+    doelbinding_with_versions,
+    message_content,
+    notification_submit,
+    notification_validated,
+    plan_channels,
+)
+from notifications.models import ChannelPreference, Notification
+from notifications.selectors import default_choice
+from profiles.choices import ContactKind
+from profiles.models import ContactDetail, PostalAddress, Profile
+
+# Each person's key is "<job key>/<profile id>", within Notification.idempotency_key's 100.
+MAX_JOB_KEY = 80
+
+
+@dataclass
+class BulkSummary:
+    accepted: int = 0
+    replayed: int = 0
+    duplicates: int = 0
+
+
+def _recipients(profiles: list[Profile], *, organisation, doelbinding, kind) -> list[Recipient]:
+    """What routing needs for a batch of people, in at most four queries.
+
+    The reachable channels follow notifications.preferences.channels.reachable_channels (a confirmed
+    e-mail address, a confirmed phone number, a postal address), read for the whole batch.
+    """
+    ids = [p.pk for p in profiles]
+    confirmed = defaultdict(set)
+    for profile_id, contact_kind in (
+        ContactDetail.objects.confirmed()
+        .filter(profile_id__in=ids)
+        .values_list("profile_id", "kind")
+    ):
+        confirmed[profile_id].add(contact_kind)
+    with_address = set(
+        PostalAddress.objects.filter(profile_id__in=ids).values_list("profile_id", flat=True)
+    )
+    choices = {
+        row.profile_id: row
+        for row in ChannelPreference.objects.filter(
+            profile_id__in=ids, organisation=organisation, kind=kind
+        )
+    }
+    version = doelbinding.current_version
+    consents = {}
+    if version and version.legal_basis == LegalBasis.CONSENT:
+        consents = {
+            c.profile_id: c
+            for c in Consent.objects.filter(
+                doelbinding=doelbinding, profile_id__in=ids, withdrawn_at=None
+            ).select_related("version")
+        }
+    recipients = []
+    for profile in profiles:
+        reachable = {str(Channel.INBOX)}
+        if ContactKind.EMAIL in confirmed[profile.pk]:
+            reachable.add(str(Channel.EMAIL))
+        if ContactKind.PHONE in confirmed[profile.pk]:
+            reachable.add(str(Channel.SMS))
+        if profile.pk in with_address:
+            reachable.add(str(Channel.POST))
+        recipients.append(
+            Recipient(
+                profile=profile,
+                reachable=reachable,
+                choice=choices.get(profile.pk) or default_choice(profile, organisation, kind),
+                consent=consents.get(profile.pk),
+            )
+        )
+    return recipients
+
+
+def _originals(profiles: list[Profile], *, kind: str, case_reference: str) -> dict[int, int]:
+    """Per person, the first notification about this case and kind within the window."""
+    if not case_reference:
+        return {}
+    # One intake per person at a time, as in notification_submit.
+    list(Profile.objects.select_for_update().filter(pk__in=[p.pk for p in profiles]).values("pk"))
+    originals = {}
+    for recipient_id, notification_id in (
+        Notification.objects.filter(
+            recipient_id__in=[p.pk for p in profiles],
+            case_reference=case_reference,
+            kind=kind,
+            duplicate_of__isnull=True,
+            created_at__gte=timezone.now() - dedup_window(),
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("recipient_id", "pk")
+    ):
+        originals[recipient_id] = notification_id  # the oldest comes last and stays
+    return originals
+
+
+def notification_submit_bulk(
+    *,
+    organisation: Organisation,
+    doelbinding: Doelbinding,
+    recipients: QuerySet[Profile],
+    kind: str,
+    subject: str,
+    body: str,
+    link: str = "",
+    case_reference: str = "",
+    idempotency_key: str,
+    batch_size: int = 500,
+) -> BulkSummary:
+    """Accept one message for every profile in `recipients`. Raises IntakeRefused when the
+    purpose may not be used at all, ValidationError for bad input (before anything is stored)."""
+    if len(idempotency_key) > MAX_JOB_KEY:
+        raise ValidationError({"idempotency_key": "too long"}, code="max_length")
+    content = message_content(
+        kind=kind, subject=subject, body=body, link=link, case_reference=case_reference
+    )
+    doelbinding = doelbinding_with_versions(doelbinding)
+    notification_validated(Notification(idempotency_key=idempotency_key, **content))
+    job = _Job(organisation, doelbinding, content, idempotency_key)
+    summary, last_pk = BulkSummary(), 0
+    ordered = recipients.order_by("pk")
+    while batch := list(ordered.filter(pk__gt=last_pk)[:batch_size]):
+        last_pk = batch[-1].pk
+        try:
+            with transaction.atomic():
+                job.accept(batch, summary)
+        except IntegrityError:
+            # Someone sent one of these keys at the same moment: go person by person.
+            for profile in batch:
+                job.accept_one(profile, summary)
+    return summary
+
+
+@dataclass
+class _Job:
+    organisation: Organisation
+    doelbinding: Doelbinding
+    content: dict
+    key: str
+
+    def key_for(self, profile: Profile) -> str:
+        return f"{self.key}/{profile.pk}"
+
+    def accept(self, batch: list[Profile], summary: BulkSummary) -> None:
+        kind, keys = self.content["kind"], [self.key_for(p) for p in batch]
+        seen = set(
+            Notification.objects.filter(
+                organisation=self.organisation, idempotency_key__in=keys
+            ).values_list("recipient_id", flat=True)
+        )
+        fresh = [p for p in batch if p.pk not in seen]
+        summary.replayed += len(seen)
+        recipients = _recipients(
+            fresh, organisation=self.organisation, doelbinding=self.doelbinding, kind=kind
+        )
+        plans = [
+            plan_channels(
+                organisation=self.organisation,
+                doelbinding=self.doelbinding,
+                kind=kind,
+                recipient=recipient,
+            )
+            for recipient in recipients
+        ]
+        originals = _originals(fresh, kind=kind, case_reference=self.content["case_reference"])
+        notifications = Notification.objects.bulk_create(
+            Notification(
+                organisation=self.organisation,
+                doelbinding=self.doelbinding,
+                recipient=profile,
+                idempotency_key=self.key_for(profile),
+                duplicate_of_id=originals.get(profile.pk),
+                **self.content,
+            )
+            for profile in fresh
+        )
+        planned = [(n, plan) for n, plan in zip(notifications, plans, strict=True)]
+        deliveries_create([(n, plan) for n, plan in planned if n.duplicate_of_id is None])
+        summary.duplicates += len(originals)
+        summary.accepted += len(fresh) - len(originals)
+
+    def accept_one(self, profile: Profile, summary: BulkSummary) -> None:
+        result = notification_submit(
+            organisation=self.organisation,
+            doelbinding=self.doelbinding,
+            recipient=profile,
+            idempotency_key=self.key_for(profile),
+            **self.content,
+        )
+        if not result.created:
+            summary.replayed += 1
+        elif result.notification.duplicate_of_id:
+            summary.duplicates += 1
+        else:
+            summary.accepted += 1

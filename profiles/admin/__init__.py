@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from profiles.admin.shown import ShownToStaffAdmin
+from profiles.models import Identity, LoginEvent, Profile
+
+
+class ReadOnlyAdmin(ShownToStaffAdmin):
+    """Audit records are evidence: nobody adds, changes or deletes them here.
+
+    Only superusers see them: they hold identity numbers, and municipal staff have no business
+    with a person's login history.
+    """
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(ReadOnlyAdmin):
+    shown_fields = ("identity", "logins")
+    list_display = ["at", "kind", "method", "level", "identity", "success", "reason"]
+    list_filter = ["kind", "method", "level", "success"]
+    list_select_related = ["identity"]
+    date_hierarchy = "at"
+
+
+@admin.register(Identity)
+class IdentityAdmin(ReadOnlyAdmin):
+    shown_fields = ("identity",)
+    list_display = ["type", "value", "branch", "created_at"]
+    list_filter = ["type"]
+    search_fields = ["value"]
+
+    def identity_of(self, obj):
+        return obj
+
+
+@admin.register(Profile)
+class ProfileAdmin(ReadOnlyAdmin):
+    shown_fields = ("identity", "name", "contact_preference", "language")
+    list_display = ["__str__", "identity", "created_at", "updated_at"]
+    list_select_related = ["identity"]
+    search_fields = ["display_name", "identity__value"]
+
+
+# Registered here because the admin's URLs are built once, from what is registered at import.
+from profiles.admin import terugmelding as admin_terugmelding  # noqa: E402,F401

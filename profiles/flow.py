@@ -1,0 +1,18 @@
+"""What the change flows (contact details, address, preference) share."""
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+def overview_url() -> str:
+    """Where a finished or abandoned change lands: the contact details on Mijn gegevens."""
+    return reverse("profiles:overview") + "#contact-details"
+
+
+def overview_redirect():
+    return redirect(overview_url())
+
+
+def form_data(request):
+    """The submitted data on a POST; None on a GET, so the form starts unbound."""
+    return request.POST if request.method == "POST" else None

@@ -1,0 +1,15 @@
+"""The history of changes to a person's data ("Wijzigingen")."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from profiles.history.selectors import history_page
+from profiles.login.session import level_required
+
+
+@require_GET
+@level_required()
+def history(request):
+    profile = request.user.profile
+    context = history_page(profile, request.GET.get("pagina"))
+    return render(request, "profiles/history.html", context)
