@@ -35,11 +35,13 @@ run: $(VENV)/.installed dev/broker/node_modules/.package-lock.json compilemessag
 # With DATABASE_URL set (postgres://...) the suite runs on PostgreSQL; otherwise on SQLite.
 test: $(VENV)/.installed node compilemessages
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -234,7 +234,7 @@ def deliver(count: int) -> float:
 def raw_smtplib(port: int) -> float:
     from django.conf import settings
 
-    from notifications.delivery.sending import notification_email
+    from notifications.delivery.render import notification_email
     from notifications.models import Delivery
 
     emails = Delivery.objects.filter(channel="email").select_related(

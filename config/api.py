@@ -1,7 +1,8 @@
 """The organisation API, /api/profielen/v1: one versioned document, bearer auth, problem+json.
 
-The apps bring their own routers (consent/api.py, later notifications/api.py); this module only
-puts them together, so no app imports another app's API.
+The apps bring their own routers (consent/api/endpoints.py, notifications/api.py); this module
+only puts them together. notifications' router uses consent's API pieces (the identification
+schema, the refusal log) along the arrows, never the other way round.
 """
 
 import logging

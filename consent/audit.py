@@ -1,11 +1,11 @@
 """What of this app is in the audit trail (django-auditlog), with the staff user as actor."""
 
+from auditlog.registry import auditlog
+
+from consent.models import ApiClient, Consent, Doelbinding, DoelbindingVersion, Organisation
+
 
 def register_audited_models() -> None:
-    from auditlog.registry import auditlog
-
-    from consent.models import ApiClient, Consent, Doelbinding, DoelbindingVersion, Organisation
-
     auditlog.register(Organisation, m2m_fields={"staff"})
     auditlog.register(Doelbinding)
     auditlog.register(DoelbindingVersion)

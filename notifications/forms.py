@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications.selectors import CHOOSABLE_KINDS, OUTSIDE_CHANNELS, PORTAL
+from notifications.preferences.selectors import CHOOSABLE_KINDS, OUTSIDE_CHANNELS
+from notifications.selectors import PORTAL
 
 CHANNEL_LABELS = {
     "email": _("E-mail"),

@@ -1,8 +1,9 @@
 """Security notices in 'Berichten' when a confirmed e-mail address or phone number changes.
 
 Written in the same transaction as the change itself: no change without its notice, and no
-notice for a change that was rolled back. The text is in the language of the person making the
-change (the profile has no language of its own).
+notice for a change that was rolled back. The text is in the language of the page on which the
+person made the change: only they change their own details, and that page's language is the one
+their profile keeps for messages (Profile.language, stored by the language switch and at login).
 """
 
 from django.conf import settings

@@ -5,34 +5,22 @@ claimed under a lock with a status check (notifications.delivery.batch), so a se
 them taken, sent or failed and does nothing. That is what makes retries and recovery safe.
 """
 
-from datetime import datetime
-
 from django_tasks import task
-
-from notifications.delivery import batch as delivery_batch
-from notifications.delivery import services as delivery
 
 
 @task()
 def deliver_batch(*, delivery_ids: list[int]) -> dict[str, int]:
-    return delivery_batch.deliveries_attempt(delivery_ids=delivery_ids)
+    # The one import inside a function the conventions allow: a task importing the service it
+    # runs. The services enqueue these tasks (notifications.delivery.enqueue), so a module-level
+    # import here would close a cycle (.importlinter names this one edge).
+    from notifications.delivery.batch import deliveries_attempt
+
+    return deliveries_attempt(delivery_ids=delivery_ids)
 
 
 @task()
 def deliver(*, delivery_id: int) -> dict[str, int]:
     # Tasks of one row were queued before batches existed: they must still run after an update.
-    return delivery_batch.deliveries_attempt(delivery_ids=[delivery_id])
+    from notifications.delivery.batch import deliveries_attempt
 
-
-def enqueue_deliveries(delivery_ids: list[int], *, run_after: datetime | None = None) -> None:
-    """Enqueue in the caller's transaction: the tasks exist exactly when the rows do.
-
-    One task per NOTIFICATION_DELIVERY_BATCH_SIZE rows. A backend that cannot defer (the
-    immediate backend of the tests) runs a retry at once.
-    """
-    deferred = deliver_batch
-    if run_after is not None and deliver_batch.get_backend().supports_defer:
-        deferred = deliver_batch.using(run_after=run_after)
-    size = delivery.batch_size()
-    for start in range(0, len(delivery_ids), size):
-        deferred.enqueue(delivery_ids=delivery_ids[start : start + size])
+    return deliveries_attempt(delivery_ids=[delivery_id])

@@ -28,16 +28,13 @@ from notifications.forms import (
 )
 from notifications.inbox_services import inbox_message_mark_read, inbox_message_mark_unread
 from notifications.preferences import services as rules
-from notifications.selectors import (
+from notifications.preferences.selectors import (
     CHOOSABLE_KINDS,
     OUTSIDE_CHANNELS,
     active_organisation,
     channel_preference_overview,
-    inbox_message_for,
-    inbox_page,
-    inbox_senders,
-    safe_link,
 )
+from notifications.selectors import inbox_message_for, inbox_page, inbox_senders, safe_link
 from profiles.login.session import level_required
 
 PREFERENCES_SAVED = _("We saved how you want to receive messages from %(organisation)s.")

@@ -1,8 +1,10 @@
 """The audit trail (django-auditlog) with who changed what and how they were logged in."""
 
 from auditlog.middleware import AuditlogMiddleware
+from auditlog.registry import auditlog
 
 from profiles.login.session import current_login
+from profiles.models import ContactDetail, PostalAddress, Profile
 
 
 class PortalAuditlogMiddleware(AuditlogMiddleware):
@@ -19,10 +21,6 @@ class PortalAuditlogMiddleware(AuditlogMiddleware):
 
 
 def register_audited_models() -> None:
-    from auditlog.registry import auditlog
-
-    from profiles.models import ContactDetail, PostalAddress, Profile
-
     auditlog.register(ContactDetail, include_fields=["value", "verified_at"])
     auditlog.register(PostalAddress, exclude_fields=["version", "updated_at", "bag_id"])
     auditlog.register(Profile, include_fields=["contact_preference", "language"])

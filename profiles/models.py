@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from profiles.address.countries import country_name
 from profiles.choices import (
     ContactKind,
     ContactPreference,
@@ -13,6 +12,7 @@ from profiles.choices import (
     TerugmeldingStatus,
     VerificationStatus,
 )
+from profiles.countries import country_name
 
 
 class Identity(models.Model):

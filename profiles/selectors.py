@@ -17,7 +17,7 @@ from profiles.choices import (
     LoginMethod,
     VerificationStatus,
 )
-from profiles.contact.codes import CODES_WINDOW, MAX_CODES
+from profiles.codes import CODES_WINDOW, MAX_CODES
 from profiles.models import ContactDetail, PostalAddress, Profile, Verification
 
 _NUMBER_LABELS = {

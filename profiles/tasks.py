@@ -10,7 +10,7 @@ from django_tasks import task
 from core.email import send_templated_email
 from core.sms import sms_gateway
 from profiles.choices import ContactKind, VerificationStatus
-from profiles.contact.codes import CODE_VALID_FOR, verification_code_issue
+from profiles.codes import CODE_VALID_FOR, verification_code_issue
 from profiles.locks import person_lock
 from profiles.models import Verification
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from notifications.inbox_services import inbox_message_create
+from notifications.preferences.selectors import channel_preference_overview
 from notifications.preferences.services import channel_preferences_save
-from notifications.selectors import channel_preference_overview
 from profiles.models import ContactDetail, Profile
 from tests.factories import make_organisation
 from tests.support.browser_login import browser_login

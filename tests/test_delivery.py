@@ -14,7 +14,9 @@ from consent.models import ProcessingRecord
 from consent.services import consent_give, consent_withdraw
 from core import sms
 from notifications.choices import Channel, DeliveryStatus, MessageKind
-from notifications.delivery.sending import close_mail_connection, message_id_for
+from notifications.delivery.enqueue import enqueue_deliveries
+from notifications.delivery.render import message_id_for
+from notifications.delivery.sending import close_mail_connection
 from notifications.delivery.services import (
     SENDING,
     deliveries_recover,
@@ -22,7 +24,6 @@ from notifications.delivery.services import (
     delivery_status_for,
 )
 from notifications.models import ChannelPreference, Delivery, InboxMessage
-from notifications.tasks import enqueue_deliveries
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.http_peer import http_peer
 from tests.support.notifications import DB_TASKS, confirmed, legal_task, submit, with_address

@@ -30,7 +30,7 @@ from django_tasks_db.models import DBTaskResult
 
 from consent.choices import DataField
 from notifications.choices import Channel, DeliveryStatus, MessageKind
-from notifications.delivery.sending import message_id_for
+from notifications.delivery.render import message_id_for
 from notifications.delivery.services import (
     SENDING,
     WAITING,

@@ -28,7 +28,7 @@ from consent.models import Doelbinding, DoelbindingVersion
 from notifications.admin.forms import NO_PROFILE, NotificationSendForm
 from notifications.choices import Channel, DeliveryStatus
 from notifications.delivery import post as post_batch
-from notifications.delivery.sending import message_id_for
+from notifications.delivery.render import message_id_for
 from notifications.delivery.services import SENDING, delivery_mark_sent, delivery_send_again
 from notifications.intake.services import (
     KEY_REUSED,

@@ -47,7 +47,7 @@ from consent.choices import LegalBasis
 from consent.ldv import LogUnavailable, Trace, processing_records_write, pseudonym_for
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
 from notifications.choices import Channel, DeliveryStatus
-from notifications.delivery.email import EmailComposer
+from notifications.delivery.compose import EmailComposer
 from notifications.delivery.sending import DeliveryError, prepare, transmit
 from notifications.delivery.services import (
     SENDING,
@@ -57,8 +57,8 @@ from notifications.delivery.services import (
     deliveries_retry,
 )
 from notifications.inbox_services import inbox_messages_create
-from notifications.intake.services import channel_decision
 from notifications.models import Delivery, Notification
+from notifications.routing import channel_decision
 from profiles.choices import ContactKind
 from profiles.models import ContactDetail
 

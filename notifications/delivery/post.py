@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from consent.ldv import Trace, processing_record_write, pseudonym_for
 from consent.models import DoelbindingVersion
 from notifications.choices import Channel, DeliveryStatus
-from notifications.intake.services import channel_decision
 from notifications.models import Delivery
+from notifications.routing import channel_decision
 
 ADDRESS_LINES = 5
 # Spreadsheet programs run a cell that starts with one of these as a formula.

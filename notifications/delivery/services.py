@@ -29,39 +29,22 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from notifications.choices import Channel, DeliveryStatus
+from notifications.delivery.enqueue import enqueue_deliveries
+from notifications.delivery.policy import batch_size, max_attempts, retry_delay, stalled_after
 from notifications.delivery.sending import DeliveryError
-from notifications.intake.services import OUTSIDE_PORTAL, channel_decision
 from notifications.models import Delivery, Notification
 from notifications.preferences.channels import reachable_channels
+from notifications.routing import OUTSIDE_PORTAL, channel_decision
 
 logger = logging.getLogger(__name__)
 
 # Being sent now, or a worker died while sending: see the module's docstring.
 SENDING = getattr(DeliveryStatus, "SENDING", "sending")
 WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.RETRYING)
-
-
-def max_attempts() -> int:
-    return getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 5)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    base = getattr(settings, "NOTIFICATION_RETRY_BASE_SECONDS", 60)
-    return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
-
-
-def stalled_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "NOTIFICATION_STALLED_AFTER_SECONDS", 15 * 60))
-
-
-def batch_size() -> int:
-    """Deliveries per task: at most this many are left uncertain by a worker killed mid-task."""
-    return getattr(settings, "NOTIFICATION_DELIVERY_BATCH_SIZE", 200)
 
 
 # --- failures and retries of single rows --------------------------------------------------------
@@ -93,8 +76,6 @@ def deliveries_fail(refused: list[tuple[Delivery, str]]) -> None:
 
 def deliveries_retry(rows: list[tuple[Delivery, str]]) -> None:
     """Each row RETRYING with its error code; rows due at the same moment share one task."""
-    from notifications.tasks import enqueue_deliveries
-
     now, due = timezone.now(), {}
     for delivery, code in rows:
         when = now + retry_delay(delivery.attempts)
@@ -179,8 +160,6 @@ def deliveries_recover(*, older_than: timedelta | None = None) -> int:
     any time and as often as wanted: a task for a row that is taken or done does nothing.
     SENDING rows are left alone: whether they went out is for staff to decide.
     """
-    from notifications.tasks import enqueue_deliveries
-
     cutoff = timezone.now() - (stalled_after() if older_than is None else older_than)
     stalled = (
         Delivery.objects.filter(status__in=WAITING, next_attempt_at__lte=cutoff)
@@ -201,8 +180,6 @@ def delivery_send_again(*, delivery: Delivery) -> bool:
 
     The gate is asked again when it runs; an e-mail keeps its Message-ID.
     """
-    from notifications.tasks import enqueue_deliveries
-
     with transaction.atomic():
         updated = Delivery.objects.filter(
             pk=delivery.pk,

@@ -30,7 +30,7 @@ from notifications.intake.services import (
     plan_channels,
 )
 from notifications.models import ChannelPreference, Notification
-from notifications.selectors import default_choice
+from notifications.preferences.selectors import default_choice
 from profiles.choices import ContactKind
 from profiles.models import ContactDetail, PostalAddress, Profile
 

@@ -29,25 +29,20 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from consent.choices import DataField, Reason
-from consent.gate import Decision, may_process
+from consent.gate import may_process
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
 from notifications.choices import Channel, DeliveryStatus
+from notifications.delivery.enqueue import enqueue_deliveries
 from notifications.models import ChannelPreference, Delivery, Notification
 from notifications.preferences.channels import channels_for, reachable_channels
-from notifications.selectors import default_choice
+from notifications.preferences.selectors import default_choice
+from notifications.routing import CHANNEL_FIELD, LOOK_UP, OUTSIDE_PORTAL, channel_decision
 from profiles.models import Profile
 
 ACCEPTED = "accepted"  # new: deliveries queued
 REPLAYED = "replayed"  # this key was seen before: the first notification, nothing new
 DUPLICATE = "duplicate"  # same case and kind within the window: recorded, not delivered
 
-# The profile data each channel uses; the inbox uses none.
-CHANNEL_FIELD = {
-    str(Channel.EMAIL): str(DataField.EMAIL),
-    str(Channel.SMS): str(DataField.PHONE),
-    str(Channel.POST): str(DataField.POSTAL_ADDRESS),
-}
-OUTSIDE_PORTAL = tuple(CHANNEL_FIELD)
 # Refusals about the sender and its purpose, whoever the person is: the whole message is refused.
 SENDER_REASONS = frozenset(
     {
@@ -59,7 +54,6 @@ SENDER_REASONS = frozenset(
     }
 )
 KEY_REUSED = "idempotency_key_reused"
-_LOOK_UP = object()  # may_process fetches the consent itself
 
 
 class IntakeRefused(Exception):
@@ -84,32 +78,6 @@ def dedup_window() -> timedelta:
     return timedelta(seconds=getattr(settings, "NOTIFICATION_DEDUP_WINDOW", 24 * 3600))
 
 
-# --- the gate, per channel ----------------------------------------------------------------------
-
-
-def channel_decision(
-    organisation: Organisation,
-    doelbinding: Doelbinding,
-    profile: Profile,
-    channel: str,
-    *,
-    consent: Consent | object | None = _LOOK_UP,
-) -> Decision:
-    """May this channel be used? The inbox uses no contact data, but the message itself still
-    needs the purpose: in force and, for a consent purpose, the person's consent to some of it."""
-    gate_kwargs = {} if consent is _LOOK_UP else {"consent": consent}
-    if channel in CHANNEL_FIELD:
-        return may_process(
-            organisation, doelbinding, profile, {CHANNEL_FIELD[channel]}, **gate_kwargs
-        )
-    version = doelbinding.current_version
-    decisions = [
-        may_process(organisation, doelbinding, profile, {f}, **gate_kwargs)
-        for f in sorted(version.fields if version else {DataField.EMAIL})
-    ]
-    return next((d for d in decisions if d.allowed), decisions[0])
-
-
 # --- routing --------------------------------------------------------------------------------------
 
 
@@ -120,7 +88,7 @@ class Recipient:
     profile: Profile
     reachable: set[str]
     choice: ChannelPreference
-    consent: Consent | object | None = _LOOK_UP
+    consent: Consent | object | None = LOOK_UP
 
 
 @dataclass
@@ -162,7 +130,7 @@ def plan_channels(
         reachable=recipient.reachable,
         choice=recipient.choice,
     )
-    gate_kwargs = {} if recipient.consent is _LOOK_UP else {"consent": recipient.consent}
+    gate_kwargs = {} if recipient.consent is LOOK_UP else {"consent": recipient.consent}
     version = doelbinding.current_version
     # One question covers all channels in the common case: allowed for a set means allowed
     # for every part of it. Only a refusal needs asking per channel.
@@ -202,8 +170,6 @@ def deliveries_create(planned: list[tuple[Notification, list[Planned]]]) -> list
     Post waits for the daily batch (notifications.delivery.post), so it gets no task; for post,
     next_attempt_at is the moment the letter joined the batch of that day.
     """
-    from notifications.tasks import enqueue_deliveries  # tasks import the delivery services
-
     now = timezone.now()
     first, fallbacks = [], []
     for notification, plan in planned:

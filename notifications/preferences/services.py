@@ -15,7 +15,7 @@ from consent.models import Organisation
 from notifications.choices import Channel, MessageKind
 from notifications.models import ChannelPreference
 from notifications.preferences.channels import reachable_channels
-from notifications.selectors import (
+from notifications.preferences.selectors import (
     CHOOSABLE_KINDS,
     OUTSIDE_CHANNELS,
     preferences_version,

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from profiles.address.countries import country_choices
+from profiles.countries import country_choices
 from profiles.registers import normalise_postcode
 
 IN_NL = "nederland"

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from profiles.address import forms
-from profiles.address.countries import country_name
 from profiles.address.services import postal_address_update
+from profiles.countries import country_name
 from profiles.errors import Conflict
 from profiles.flow import form_data, overview_redirect
 from profiles.login.session import level_required

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from profiles.choices import ContactKind, ContactPreference, VerificationStatus
-from profiles.contact.codes import (
+from profiles.codes import (
     CODE_VALID_FOR,
     CODES_WINDOW,
     MAX_CODES,

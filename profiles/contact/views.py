@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from profiles.choices import ContactKind, ContactPreference
-from profiles.contact.codes import CODE_VALID_FOR
+from profiles.codes import CODE_VALID_FOR
 from profiles.contact.forms import (
     CHANGE_FORMS,
     CODE_BLOCKED,

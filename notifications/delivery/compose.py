@@ -7,8 +7,7 @@ once per distinct text in a batch (the same code, notification_email), and each 
 those two header lines in front of the same bytes. The relay gets the same message as Django
 would send, apart from the order of the headers.
 
-Only Django's own SMTP backend takes these bytes straight
-(notifications.delivery.sending._send_email);
+Only Django's own SMTP backend takes these bytes straight (see notifications.delivery.sending);
 any other backend (the one in memory of the tests, a subclass that signs messages) gets the
 Django message as before. The Date header is the moment the batch was made.
 """
@@ -20,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 
+from notifications.delivery.render import notification_email
 from notifications.models import Delivery
 
 # An address that needs no encoding: sanitize_address would return it unchanged, but costs more
@@ -38,8 +38,6 @@ class OutgoingEmail:
     address: str = ""
 
     def django_message(self) -> EmailMultiAlternatives:
-        from notifications.delivery.sending import notification_email
-
         return notification_email(self.delivery, self.address)
 
 
@@ -57,8 +55,6 @@ class EmailComposer:
         self._sender = wire_address(settings.DEFAULT_FROM_EMAIL)
 
     def compose(self, delivery: Delivery, address: str) -> OutgoingEmail:
-        from notifications.delivery.sending import notification_email
-
         message = notification_email(delivery, address)
         recipient = wire_address(address)
         headers = f"To: {recipient}\r\nMessage-ID: {message.extra_headers['Message-ID']}\r\n"
