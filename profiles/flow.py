@@ -1,5 +1,6 @@
 """What the change flows (contact details, address, preference) share."""
 
+from django import forms
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -16,3 +17,8 @@ def overview_redirect():
 def form_data(request):
     """The submitted data on a POST; None on a GET, so the form starts unbound."""
     return request.POST if request.method == "POST" else None
+
+
+def seen_version_field() -> forms.IntegerField:
+    """The version of the item the user saw, sent back so a change meanwhile is noticed."""
+    return forms.IntegerField(min_value=0, widget=forms.HiddenInput)

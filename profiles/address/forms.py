@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from profiles.countries import country_choices
+from profiles.flow import seen_version_field
 from profiles.registers import normalise_postcode
 
 IN_NL = "nederland"
@@ -48,11 +49,6 @@ _HOUSE_LETTER = re.compile(r"^[A-Za-z]$")
 _ADDITION = re.compile(r"^[A-Za-z0-9]{1,4}$")
 
 
-def _hidden_version() -> forms.IntegerField:
-    """The version of the item the user saw, sent back so a change meanwhile is noticed."""
-    return forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-
-
 class WhereForm(forms.Form):
     where = forms.ChoiceField(
         label=_("Where do you want to receive post?"),
@@ -60,7 +56,7 @@ class WhereForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": WHERE_REQUIRED, "invalid_choice": WHERE_REQUIRED},
     )
-    seen_version = _hidden_version()
+    seen_version = seen_version_field()
 
 
 class DutchAddressForm(forms.Form):
@@ -170,4 +166,4 @@ class ForeignAddressForm(forms.Form):
 
 
 class AddressCheckForm(forms.Form):
-    seen_version = _hidden_version()
+    seen_version = seen_version_field()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from profiles.choices import ContactPreference
+from profiles.flow import seen_version_field
 
 PREFERENCE_REQUIRED = _("Choose how you want to receive messages")
 EMAIL_NEEDED = _(
@@ -17,11 +18,6 @@ PREFERENCE_LABELS = {
 }
 
 
-def _hidden_version() -> forms.IntegerField:
-    """The version the user saw, sent back so a change meanwhile is noticed."""
-    return forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-
-
 class PreferenceForm(forms.Form):
     preference = forms.ChoiceField(
         label=_("How do you want to receive messages from the government?"),
@@ -33,7 +29,7 @@ class PreferenceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": PREFERENCE_REQUIRED, "invalid_choice": PREFERENCE_REQUIRED},
     )
-    seen_version = _hidden_version()
+    seen_version = seen_version_field()
 
 
 class PreferenceCheckForm(PreferenceForm):
