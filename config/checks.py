@@ -3,7 +3,8 @@
 import os
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Tags, Warning, register
+from django.db import DatabaseError, connection
 
 LOCAL_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -24,6 +25,34 @@ def shared_cache_for_several_workers(app_configs, **kwargs):
                 f"{workers} times API_RATE_LIMIT_PER_MINUTE requests.",
                 hint="Set CACHE_URL to a shared cache, for example redis://host:6379/0.",
                 id="portal.W001",
+            )
+        ]
+    return []
+
+
+@register(Tags.database, deploy=True)
+def portal_role_cannot_empty_the_log(app_configs, databases=None, **kwargs):
+    """The logs hold against the portal only when it runs as a role that owns nothing."""
+    if connection.vendor != "postgresql" or not databases:
+        return []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT r.rolsuper, t.tableowner = current_user FROM pg_roles r "
+                "LEFT JOIN pg_tables t ON t.tablename = 'consent_processingrecord' "
+                "WHERE r.rolname = current_user"
+            )
+            superuser, owner = cursor.fetchone()
+    except DatabaseError:
+        return []
+    if superuser or owner:
+        return [
+            Warning(
+                "The portal connects to PostgreSQL as a superuser or as the owner of its "
+                "tables, so it could switch off the guards of the processing log.",
+                hint="Run `manage.py db_roles` and connect as the runtime role it makes "
+                "(moz_portal); run migrate as the owner role (moz_owner).",
+                id="portal.W002",
             )
         ]
     return []

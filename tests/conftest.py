@@ -9,24 +9,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Mark the test database as a throwaway one: between transactional tests Django empties
-    every table with TRUNCATE, which the processing log refuses anywhere else (consent 0006)."""
-    import importlib
-
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    guard = importlib.import_module("consent.migrations.0006_processing_record_no_truncate")
-    name = connection.ops.quote_name(connection.settings_dict["NAME"])
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        # For the connections still to come, and for this one, which is already open.
-        cursor.execute(f"ALTER DATABASE {name} SET {guard.DISPOSABLE} = 'on'")
-        cursor.execute(f"SET {guard.DISPOSABLE} = 'on'")
-
-
-@pytest.fixture(scope="session")
 def playwright_instance():
     from playwright.sync_api import sync_playwright
 
