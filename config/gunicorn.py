@@ -2,6 +2,12 @@
 
 import os
 
+import gunicorn.http.wsgi
+
+# gunicorn names itself in a Server header on every answer and has no setting to stop it; the
+# name helps only someone looking for a known weakness. Behind the proxy it is replaced anyway.
+gunicorn.http.wsgi.SERVER = "-"
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))

@@ -1,4 +1,5 @@
-"""Request id and request log: one JSON line per request, findable by its id."""
+"""Request id and request log (one JSON line per request, findable by its id), the portal's
+language, and the headers every answer carries."""
 
 import logging
 import re
@@ -7,8 +8,9 @@ import uuid
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from config.api_middleware import API_PREFIX
 from core.request_context import reset_request_id, set_request_id
 
 logger = logging.getLogger("portal.request")
@@ -65,3 +67,49 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+# No page uses these browser features; saying so stops an injected script or frame from asking.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+# The API's documents are the same for everyone; every other API answer is about someone.
+_PUBLIC_API = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs")
+
+
+class ResponseHeadersMiddleware:
+    """Permissions-Policy on every answer; no-store on every answer with personal data.
+
+    Personal data is on every page for a logged-in person or staff member, and in every API
+    answer but the published documents: no browser, proxy or shared computer may keep a copy.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if _personal(request):
+            add_never_cache_headers(response)
+        return response
+
+
+def _personal(request) -> bool:
+    path = request.path
+    if path == API_PREFIX or path.startswith(f"{API_PREFIX}/"):
+        return path not in _PUBLIC_API
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)

@@ -26,3 +26,60 @@ def test_a_form_sent_without_a_valid_token_gets_a_clear_page_and_nothing_happens
     response = client.post("/uitloggen")
     assert response.status_code == 403
     assert "Wij konden uw formulier niet verwerken" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", [*PAGES, "/api/profielen/v1/openapi.json"])
+def test_every_answer_says_no_page_may_use_camera_microphone_or_location(client, path):
+    policy = client.get(path)["Permissions-Policy"]
+
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        assert f"{feature}=()" in policy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/hulp", "/api/profielen/v1/openapi.json"])
+def test_public_pages_may_be_kept_by_the_browser(client, path):
+    assert "no-store" not in client.get(path).get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_no_page_with_a_persons_data_may_be_kept(client, login):
+    from notifications.choices import MessageKind
+    from notifications.inbox_services import inbox_message_create
+
+    profile = login()
+    message = inbox_message_create(
+        profile=profile, kind=MessageKind.SECURITY, subject="Uw e-mailadres", body="Gewijzigd"
+    )
+
+    for path in [
+        "/mijn-gegevens",
+        "/mijn-gegevens/wijzigingen",
+        "/berichten",
+        f"/berichten/{message.pk}",
+        "/toestemmingen",
+        "/wie-gebruikte-mijn-gegevens",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" in response["Cache-Control"], path
+        assert "private" in response["Cache-Control"], path
+
+
+@pytest.mark.django_db
+def test_no_api_answer_with_contact_details_may_be_kept(client):
+    from consent.choices import DataField, LegalBasis
+    from tests.factories import make_doelbinding, make_organisation, make_profile
+    from tests.support.api import ApiCaller, complete_profile, identificatie
+
+    organisation = make_organisation("Gemeente Aadorp")
+    purpose = make_doelbinding(
+        organisation, legal_basis=LegalBasis.LEGAL_TASK, fields={DataField.EMAIL}
+    )
+    person = complete_profile(make_profile())
+
+    response = ApiCaller.for_organisation(client, organisation).zoek(identificatie(person), purpose)
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
