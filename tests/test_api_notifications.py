@@ -78,6 +78,24 @@ def test_the_same_idempotency_key_is_accepted_once(sender):
 
 
 def test_the_same_case_from_two_systems_is_delivered_once(sender, client):
+    api, organisation, doelbinding = sender
+    profile = make_profile()
+    confirmed(profile, "email", "ondernemer@example.nl")
+    second_system = ApiCaller.for_organisation(client, organisation)
+
+    api.post(MELDINGEN, melding(profile, doelbinding))
+    second = second_system.post(MELDINGEN, melding(profile, doelbinding, idempotentieSleutel="s-7"))
+
+    assert second.status_code == 201
+    assert second.json()["ontvangen"] == "duplicate"
+    assert second.json()["duplicaatVan"] is not None
+    assert second.json()["bezorgingen"] == []
+    assert len(mail.outbox) == 1
+
+
+def test_another_organisation_with_the_same_case_reference_sees_nothing_of_the_first(
+    sender, client
+):
     api, _organisation, doelbinding = sender
     profile = make_profile()
     confirmed(profile, "email", "ondernemer@example.nl")
@@ -87,14 +105,14 @@ def test_the_same_case_from_two_systems_is_delivered_once(sender, client):
     )
     other_api = ApiCaller.for_organisation(client, other)
 
-    api.post(MELDINGEN, melding(profile, doelbinding))
+    first = api.post(MELDINGEN, melding(profile, doelbinding))
     second = other_api.post(MELDINGEN, melding(profile, other_purpose, idempotentieSleutel="ods-7"))
 
     assert second.status_code == 201
-    assert second.json()["ontvangen"] == "duplicate"
-    assert second.json()["duplicaatVan"] is not None
-    assert second.json()["bezorgingen"] == []
-    assert len(mail.outbox) == 1
+    assert second.json()["ontvangen"] == "accepted"
+    assert second.json()["duplicaatVan"] is None
+    assert second.json()["id"] != first.json()["id"]
+    assert len(mail.outbox) == 2
 
 
 def test_invalid_input_is_a_problem_with_invalid_params(sender):
@@ -167,6 +185,8 @@ REFUSED = {
     "a withdrawn purpose": (_withdrawn, True, 403, "doelbinding_not_active"),
     "nobody with that number": (_legal, False, 404, "not_found"),
     "nobody, under a consent purpose": (_consent, False, 403, "no_consent"),
+    # The same answer and the same record: the sender cannot tell who uses the portal.
+    "someone without consent, under a consent purpose": (_consent, True, 403, "no_consent"),
 }
 
 

@@ -84,19 +84,30 @@ def test_the_same_key_of_another_organisation_is_another_message(gemeente, provi
     assert len(mail.outbox) == 2
 
 
-def test_the_same_case_from_a_second_system_is_recorded_and_not_delivered(
-    gemeente, provincie, person
-):
+def test_the_same_case_from_a_second_system_is_recorded_and_not_delivered(gemeente, person):
     original = submit(gemeente, legal_task(gemeente), person).notification
     other_key = submit(gemeente, legal_task(gemeente), person, idempotency_key="key-2")
-    other_organisation = submit(provincie, legal_task(provincie), person)
 
-    for result in (other_key, other_organisation):
-        assert result.status == DUPLICATE
-        assert result.notification.duplicate_of == original
-        assert not result.notification.deliveries.exists()
+    assert other_key.status == DUPLICATE
+    assert other_key.notification.duplicate_of == original
+    assert not other_key.notification.deliveries.exists()
     assert len(mail.outbox) == 1
     assert InboxMessage.objects.count() == 1
+
+
+def test_the_same_case_reference_of_another_organisation_is_its_own_message(
+    gemeente, provincie, person
+):
+    # A case reference means something only to its sender: another organisation using the same
+    # one is neither held back nor shown the first organisation's message.
+    original = submit(gemeente, legal_task(gemeente), person).notification
+    other = submit(provincie, legal_task(provincie), person)
+
+    assert other.status != DUPLICATE
+    assert other.notification.duplicate_of is None
+    assert other.notification.pk != original.pk
+    assert len(mail.outbox) == 2
+    assert InboxMessage.objects.count() == 2
 
 
 def test_another_kind_or_another_case_is_no_duplicate(gemeente, person):
@@ -245,12 +256,12 @@ def test_a_channel_the_purpose_does_not_cover_is_refused_and_the_reason_kept(gem
 def test_without_consent_nothing_is_delivered_not_even_to_the_inbox(gemeente, person):
     doelbinding = make_doelbinding(gemeente, legal_basis=LegalBasis.CONSENT)
 
-    result = submit(gemeente, doelbinding, person)
+    # Refused as a whole, as for a number nobody uses: the sender cannot tell the two apart.
+    with pytest.raises(IntakeRefused) as refused:
+        submit(gemeente, doelbinding, person)
 
-    assert channels(result.notification) == {
-        "inbox": (DeliveryStatus.FAILED, Reason.NO_CONSENT),
-        "email": (DeliveryStatus.FAILED, Reason.NO_CONSENT),
-    }
+    assert refused.value.code == Reason.NO_CONSENT
+    assert not Notification.objects.exists()
     assert mail.outbox == [] and not InboxMessage.objects.exists()
 
 
@@ -259,10 +270,11 @@ def test_with_consent_the_message_goes_out_and_after_withdrawal_no_more(gemeente
     consent_give(profile=person, doelbinding=doelbinding, version_id=doelbinding.current_version.pk)
     given = submit(gemeente, doelbinding, person)
     consent_withdraw(profile=person, doelbinding=doelbinding)
-    withdrawn = submit(gemeente, doelbinding, person, idempotency_key="k2", case_reference="")
+    with pytest.raises(IntakeRefused) as withdrawn:
+        submit(gemeente, doelbinding, person, idempotency_key="k2", case_reference="")
 
     assert channels(given.notification)["email"] == (DeliveryStatus.SENT, "")
-    assert channels(withdrawn.notification)["email"] == (DeliveryStatus.FAILED, Reason.NO_CONSENT)
+    assert withdrawn.value.code == Reason.NO_CONSENT
     assert len(mail.outbox) == 1
 
 
@@ -358,7 +370,9 @@ def test_bulk_intake_routes_like_single_intake_and_a_rerun_fills_in_only_who_is_
         profile=people[1], organisation=gemeente, kind=MessageKind.STATUS, sms=True
     )
     ContactDetail.objects.create(profile=people[3], kind="email", value="niet@bevestigd.nl")
-    submit(provincie, legal_task(provincie), people[4], case_reference="Z-1")  # same case
+    # The same case from another system of the gemeente; a provincie's "Z-1" is another case.
+    submit(gemeente, legal_task(gemeente), people[4], case_reference="Z-1", idempotency_key="old")
+    submit(provincie, legal_task(provincie), people[5], case_reference="Z-1")
     everyone = Profile.objects.filter(pk__in=[p.pk for p in people[:6]])
 
     first = notification_submit_bulk(
@@ -388,10 +402,13 @@ def test_bulk_intake_routes_like_single_intake_and_a_rerun_fills_in_only_who_is_
     assert (first.accepted, first.duplicates, first.replayed) == (5, 1, 0)
     assert (again.accepted, again.duplicates, again.replayed) == (1, 0, 6)
     routed = {
-        n.recipient_id: set(channels(n)) for n in Notification.objects.filter(organisation=gemeente)
+        n.recipient_id: set(channels(n))
+        for n in Notification.objects.filter(
+            organisation=gemeente, idempotency_key__startswith="kalender-2027"
+        )
     }
     assert routed[people[0].pk] == {"inbox", "email"}
     assert routed[people[1].pk] == {"inbox", "sms"}
     assert routed[people[2].pk] == {"inbox", "post"}
     assert routed[people[3].pk] == routed[people[5].pk] == routed[people[6].pk] == {"inbox"}
-    assert routed[people[4].pk] == set()  # the provincie sent this case already
+    assert routed[people[4].pk] == set()  # the gemeente sent this case already

@@ -11,14 +11,14 @@ from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 from django.utils import timezone
 
-from consent.choices import DataField
+from consent.choices import DataField, LegalBasis
 from consent.models import ProcessingRecord
 from notifications.choices import Channel, DeliveryStatus, MessageKind
 from notifications.delivery.services import SENDING
 from notifications.models import Delivery, Notification
 from profiles.choices import ContactPreference
 from profiles.preference.services import contact_preference_update
-from tests.factories import make_organisation, make_profile
+from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.notifications import confirmed, legal_task, submit, with_address
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +196,28 @@ def test_an_unknown_number_or_a_wrong_bsn_gets_a_clear_message(client, staff, aa
     assert NO_PROFILE in unknown
     assert "Een BSN heeft 9 cijfers en moet een geldig nummer zijn." in wrong
     assert 'value="Onderwerp"' in wrong  # what staff typed stays
+    assert not Notification.objects.exists()
+
+
+def test_under_a_consent_purpose_staff_cannot_tell_who_uses_the_portal(client, staff, aadorp):
+    purpose = make_doelbinding(aadorp, legal_basis=LegalBasis.CONSENT)
+    without_consent = make_profile()
+    data = send_form(client) | {
+        "identity_type": "bsn",
+        "doelbinding": purpose.pk,
+        "kind": MessageKind.STATUS,
+        "subject": "Onderwerp",
+        "body": "Tekst",
+    }
+
+    nobody = text(client.post(url("notification", "add"), data | {"number": "111222333"}))
+    known = text(
+        client.post(url("notification", "add"), data | {"number": without_consent.identity.value})
+    )
+
+    assert NO_PROFILE not in nobody
+    refusal = "Dit bericht kan niet worden verstuurd"
+    assert refusal in nobody and refusal in known
     assert not Notification.objects.exists()
 
 

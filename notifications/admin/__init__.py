@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from consent.admin import OrganisationScopedAdmin, own_organisation_ids
-from consent.choices import DoelbindingStatus, Reason
+from consent.choices import DoelbindingStatus, LegalBasis, Reason
 from consent.ldv import LogUnavailable
 from consent.models import Doelbinding, DoelbindingVersion
 from notifications.admin.forms import NO_PROFILE, NotificationSendForm
@@ -191,10 +191,16 @@ class NotificationAdmin(OrganisationScopedAdmin):
             .filter(identity__branch="")
             .first()
         )
-        if recipient is None:
-            form.add_error("number", NO_PROFILE)
-            return None
         doelbinding = data["doelbinding"]
+        if recipient is None:
+            current = doelbinding.current_version
+            if current is not None and current.legal_basis == LegalBasis.CONSENT:
+                # Whether someone uses the portal is theirs to share: the same answer as for a
+                # person who gave no consent (the intake refuses that one likewise).
+                form.add_error(None, _refusal_text(Reason.NO_CONSENT))
+            else:
+                form.add_error("number", NO_PROFILE)
+            return None
         try:
             return notification_submit(
                 organisation=doelbinding.organisation,

@@ -16,10 +16,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from consent.choices import LegalBasis
+from consent.choices import LegalBasis, Reason
 from consent.models import Consent, Doelbinding, Organisation
 from notifications.choices import Channel
 from notifications.intake.services import (
+    IntakeRefused,
     Recipient,
     dedup_window,
     deliveries_create,
@@ -43,6 +44,8 @@ class BulkSummary:
     accepted: int = 0
     replayed: int = 0
     duplicates: int = 0
+    # People without consent to a consent purpose: no message, as for a number nobody uses.
+    refused: int = 0
 
 
 def _recipients(profiles: list[Profile], *, organisation, doelbinding, kind) -> list[Recipient]:
@@ -97,8 +100,11 @@ def _recipients(profiles: list[Profile], *, organisation, doelbinding, kind) -> 
     return recipients
 
 
-def _originals(profiles: list[Profile], *, kind: str, case_reference: str) -> dict[int, int]:
-    """Per person, the first notification about this case and kind within the window."""
+def _originals(
+    profiles: list[Profile], *, organisation: Organisation, kind: str, case_reference: str
+) -> dict[int, int]:
+    """Per person, this organisation's first notification about this case and kind within the
+    window (see original_in_window)."""
     if not case_reference:
         return {}
     # One intake per person at a time, as in notification_submit.
@@ -106,6 +112,7 @@ def _originals(profiles: list[Profile], *, kind: str, case_reference: str) -> di
     originals = {}
     for recipient_id, notification_id in (
         Notification.objects.filter(
+            organisation=organisation,
             recipient_id__in=[p.pk for p in profiles],
             case_reference=case_reference,
             kind=kind,
@@ -178,16 +185,28 @@ class _Job:
         recipients = _recipients(
             fresh, organisation=self.organisation, doelbinding=self.doelbinding, kind=kind
         )
-        plans = [
-            plan_channels(
-                organisation=self.organisation,
-                doelbinding=self.doelbinding,
-                kind=kind,
-                recipient=recipient,
-            )
-            for recipient in recipients
-        ]
-        originals = _originals(fresh, kind=kind, case_reference=self.content["case_reference"])
+        plans, fresh = [], []
+        for recipient in recipients:
+            try:
+                plan = plan_channels(
+                    organisation=self.organisation,
+                    doelbinding=self.doelbinding,
+                    kind=kind,
+                    recipient=recipient,
+                )
+            except IntakeRefused as refused:
+                if refused.code != Reason.NO_CONSENT:
+                    raise
+                summary.refused += 1
+                continue
+            plans.append(plan)
+            fresh.append(recipient.profile)
+        originals = _originals(
+            fresh,
+            organisation=self.organisation,
+            kind=kind,
+            case_reference=self.content["case_reference"],
+        )
         notifications = Notification.objects.bulk_create(
             Notification(
                 organisation=self.organisation,
@@ -205,13 +224,19 @@ class _Job:
         summary.accepted += len(fresh) - len(originals)
 
     def accept_one(self, profile: Profile, summary: BulkSummary) -> None:
-        result = notification_submit(
-            organisation=self.organisation,
-            doelbinding=self.doelbinding,
-            recipient=profile,
-            idempotency_key=self.key_for(profile),
-            **self.content,
-        )
+        try:
+            result = notification_submit(
+                organisation=self.organisation,
+                doelbinding=self.doelbinding,
+                recipient=profile,
+                idempotency_key=self.key_for(profile),
+                **self.content,
+            )
+        except IntakeRefused as refused:
+            if refused.code != Reason.NO_CONSENT:
+                raise
+            summary.refused += 1
+            return
         if not result.created:
             summary.replayed += 1
         elif result.notification.duplicate_of_id:

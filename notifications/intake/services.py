@@ -142,6 +142,10 @@ def plan_channels(
     )
     if first.reason in SENDER_REASONS:
         raise IntakeRefused(first.reason)
+    if first.reason == Reason.NO_CONSENT:
+        # For a consent purpose, whether someone uses the portal is theirs to share: a person
+        # without consent gets the same answer as a number nobody uses (as with reads).
+        raise IntakeRefused(first.reason)
     plan = [
         Planned(
             channel,
@@ -244,12 +248,17 @@ def _by_key(organisation: Organisation, key: str) -> Notification | None:
     return Notification.objects.filter(organisation=organisation, idempotency_key=key).first()
 
 
-def original_in_window(*, recipient: Profile, kind: str, case_reference: str):
-    """The first notification about this case and kind for this person within the window."""
+def original_in_window(
+    *, organisation: Organisation, recipient: Profile, kind: str, case_reference: str
+):
+    """The first notification from this organisation about this case and kind for this person
+    within the window. Only the same sender's: a case reference means nothing across
+    organisations, and another organisation's message must never show through."""
     if not case_reference:
         return None
     return (
         Notification.objects.filter(
+            organisation=organisation,
             recipient=recipient,
             case_reference=case_reference,
             kind=kind,
@@ -313,7 +322,10 @@ def _accept(organisation, doelbinding, recipient, content, key) -> IntakeResult:
         recipient=recipient_for(recipient, organisation=organisation, kind=content["kind"]),
     )
     notification.duplicate_of = original_in_window(
-        recipient=recipient, kind=content["kind"], case_reference=content["case_reference"]
+        organisation=organisation,
+        recipient=recipient,
+        kind=content["kind"],
+        case_reference=content["case_reference"],
     )
     notification.save()
     if notification.duplicate_of is not None:
