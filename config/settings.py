@@ -14,6 +14,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = required("DJANGO_SECRET_KEY", dev_default="development-only-not-a-secret")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# Proxies whose X-Forwarded-For names the visitor (for throttling per visitor).
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+# Reports of wrong register data per person per day: each is work for a register keeper.
+TERUGMELDINGEN_PER_DAY = env.int("TERUGMELDINGEN_PER_DAY", default=10)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Where users get help: shown on the help, privacy and accessibility pages.

@@ -246,3 +246,22 @@ def test_staff_cannot_add_or_delete_reports(client, report, staff):
     assert f'href="{ADMIN}add/"' not in listing
     assert "delete_selected" not in listing
     assert Terugmelding.objects.count() == 1
+
+
+def test_a_person_can_send_a_limited_number_of_reports_a_day_and_keeps_the_note(
+    client, login, settings
+):
+    settings.TERUGMELDINGEN_PER_DAY = 2
+    login("eherkenning", "eh-company", "substantieel")
+    url = report_url("kvk", "handelsnaam")
+    seen = hidden_seen(client.get(url))
+    for number in range(2):
+        assert client.post(url, {"note": f"Melding {number}", "seen": seen}).status_code == 302
+
+    response = client.post(url, {"note": "De naam is anders", "seen": seen})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "U heeft vandaag al 2 meldingen gestuurd" in text_of(response)
+    assert "De naam is anders" in html
+    assert Terugmelding.objects.count() == 2

@@ -16,6 +16,8 @@ OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_USE_NONCE = True
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+# Logins started per visitor per minute: each start stores a state in a new session.
+LOGIN_STARTS_PER_MINUTE = env.int("LOGIN_STARTS_PER_MINUTE", default=20)
 OIDC_STORE_ID_TOKEN = True  # needed as id_token_hint at the broker's end-session endpoint
 OIDC_CREATE_USER = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "profiles:callback"

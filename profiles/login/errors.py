@@ -99,6 +99,14 @@ PROBLEMS = {
         _("Logging in did not work"),
         _("The login service stopped your login. Please try again."),
     ),
+    "too_many_starts": LoginProblem(
+        _("Too many logins started"),
+        _(
+            "Someone on your internet connection started logging in many times in a short "
+            "time. Wait a minute. Then log in again."
+        ),
+        status=429,
+    ),
     "invalid_request": LoginProblem(
         _("This login link does not work"),
         _("This link is not complete or was already used. Please log in again."),

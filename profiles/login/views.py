@@ -21,6 +21,7 @@ from mozilla_django_oidc.utils import (
     generate_code_challenge,
 )
 
+from core.throttle import client_address, throttle
 from profiles.choices import AssuranceLevel, LoginEventKind, LoginMethod
 from profiles.login.broker import BrokerUnavailable, broker_endpoints
 from profiles.login.claims import LoginError
@@ -65,6 +66,23 @@ def login_start(request, method: str):
     """Send the browser to the broker for `method`, at a higher level when `level` asks."""
     if method not in LoginMethod.values:
         return login_problem(request, "invalid_request", detail=f"method {method!r}")
+    verdict = throttle(
+        "login-start",
+        client_address(request),
+        limit=settings.LOGIN_STARTS_PER_MINUTE,
+        window=60,
+    )
+    if not verdict.allowed:
+        # No login event and no session: a flood must not fill the database.
+        logger.warning("login starts throttled", extra={"method": method})
+        response = render(
+            request,
+            "profiles/login_error.html",
+            {"problem": PROBLEMS["too_many_starts"], "reason": "too_many_starts"},
+        )
+        response.status_code = 429
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     try:
         endpoints = broker_endpoints()
     except BrokerUnavailable as exc:

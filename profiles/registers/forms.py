@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 NOTE_MAX_LENGTH = 1000
 NOTE_REQUIRED = _("Write what is wrong. For example: the street name has changed.")
 NOTE_TOO_LONG = _("Use at most %(limit_value)d characters. You now use %(show_value)d.")
+TOO_MANY_REPORTS = _(
+    "You already sent %(limit)s reports today. That is the most we take in one day. "
+    "Send this report tomorrow, or contact us."
+)
 
 
 class TerugmeldingForm(forms.Form):

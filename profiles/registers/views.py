@@ -1,5 +1,6 @@
 """Reporting that data from a source register is wrong ('Klopt dit niet?')."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from profiles.login.session import level_required
 from profiles.registers import RegisterUnavailable
-from profiles.registers.forms import TerugmeldingForm
+from profiles.registers.forms import TOO_MANY_REPORTS, TerugmeldingForm
 from profiles.registers.selectors import register_item
-from profiles.registers.services import terugmelding_create
+from profiles.registers.services import TooManyReports, terugmelding_create
 
 REPORT_SENT = _(
     "Thank you for your report. We pass it on to %(keeper)s. They check the details. "
@@ -43,15 +44,21 @@ def terugmelding(request):
                 initial={"note": form.cleaned_data["note"], "seen": item["fingerprint"]}
             )
         elif form.is_valid():
-            terugmelding_create(
-                profile=profile,
-                register=register,
-                item=item_id,
-                shown_value=item["value"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, REPORT_SENT % {"keeper": item["keeper"]})
-            return redirect("profiles:overview")
+            try:
+                terugmelding_create(
+                    profile=profile,
+                    register=register,
+                    item=item_id,
+                    shown_value=item["value"],
+                    note=form.cleaned_data["note"],
+                )
+            except TooManyReports:
+                # The note stays in the form: nothing the person wrote is lost.
+                limit = settings.TERUGMELDINGEN_PER_DAY
+                form.add_error("note", TOO_MANY_REPORTS % {"limit": limit})
+            else:
+                messages.success(request, REPORT_SENT % {"keeper": item["keeper"]})
+                return redirect("profiles:overview")
     else:
         form = TerugmeldingForm(initial={"seen": item["fingerprint"]})
     return render(
