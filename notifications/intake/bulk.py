@@ -32,6 +32,7 @@ from notifications.intake.services import (
 from notifications.models import ChannelPreference, Notification
 from notifications.selectors import default_choice
 from profiles.choices import ContactKind
+from profiles.locks import people_lock
 from profiles.models import ContactDetail, PostalAddress, Profile
 
 # Each person's key is "<job key>/<profile id>", within Notification.idempotency_key's 100.
@@ -101,8 +102,6 @@ def _originals(profiles: list[Profile], *, kind: str, case_reference: str) -> di
     """Per person, the first notification about this case and kind within the window."""
     if not case_reference:
         return {}
-    # One intake per person at a time, as in notification_submit.
-    list(Profile.objects.select_for_update().filter(pk__in=[p.pk for p in profiles]).values("pk"))
     originals = {}
     for recipient_id, notification_id in (
         Notification.objects.filter(
@@ -167,6 +166,10 @@ class _Job:
         return f"{self.key}/{profile.pk}"
 
     def accept(self, batch: list[Profile], summary: BulkSummary) -> None:
+        # The people's locks first, in id order (profiles.locks), then this app's rows: one
+        # intake per person at a time, as in notification_submit, and routing reads the people
+        # as they are now, not as the batch found them.
+        batch = people_lock(p.pk for p in batch)
         kind, keys = self.content["kind"], [self.key_for(p) for p in batch]
         seen = set(
             Notification.objects.filter(
