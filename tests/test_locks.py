@@ -25,8 +25,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-# Before the lock (d9a5c1e) 29 or 30 of 30 rounds broke the rule on PostgreSQL; with it both
-# orders occur (about 20 and 10 of 30) and none breaks it.
+# Before the lock (d9a5c1e) 23 to 30 of 30 rounds broke the rule on PostgreSQL, in six runs;
+# with it both orders occur (about 20 and 10 of 30) and none breaks it.
 ROUNDS = 30
 REFUSED = "email_needed_for_digital"
 
