@@ -1,7 +1,18 @@
-"""Settings for the test suite: the production settings, fed test values through the environment.
+"""Settings for the test suite: the production settings, fed test values through the environment,
+with these differences from production:
 
-Only values a test run cannot have (a secret, a database) are given defaults here; everything
-else is exactly what production runs.
+- Background tasks run at once, inside the transaction that enqueues them
+  (django_tasks.backends.immediate.ImmediateBackend), so most tests see a code or a delivery
+  as soon as the request returns. Production queues a task as a row of that transaction
+  (django_tasks_db.DatabaseBackend) and `manage.py db_worker` runs it after commit. Here a task
+  sees rows its transaction has not committed, and what it sent stays sent if that transaction
+  rolls back. Tests about what may leave only after commit switch to the database backend
+  (tests.support.notifications.DB_TASKS) and run the worker: tests/test_tasks_after_commit.py,
+  tests/test_delivery.py, tests/test_worker.py (a real worker process).
+- E-mail stays in django.core.mail.outbox and text messages in core.sms.outbox, unless a test
+  points them at a real SMTP server or gateway; the source registers use their demo data.
+- Passwords are hashed with MD5 (fast), and static files are served from the sources.
+- Values a test run cannot have (a secret, a database) get test defaults.
 """
 
 import os
@@ -23,7 +34,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("SMS_BACKEND", "memory")
 os.environ.setdefault("EMAIL_URL", "smtp://127.0.0.1:25")
 os.environ.setdefault("DEFAULT_FROM_EMAIL", "Mijn Omgeving Zakelijk <noreply@test.example>")
-# Tasks run at once, inside the request that enqueues them; the worker has its own tests.
+# Tasks run at once, inside the transaction that enqueues them (see the docstring).
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 for register in ("KVK", "BRP", "BAG"):
     os.environ.setdefault(f"REGISTER_{register}_BACKEND", "demo")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.api.selectors import api_client_with_organisation
 from consent.choices import DataField, DoelbindingStatus, LegalBasis
 from consent.models import ApiClient, Consent, Doelbinding, DoelbindingVersion
+from profiles.locks import person_lock
 from profiles.models import Profile
 
 NO_DATA_CHOSEN = _("Choose at least one kind of data this purpose may use.")
@@ -75,7 +76,9 @@ def consent_give(*, profile: Profile, doelbinding: Doelbinding, version_id: int)
     """The person consents to the version they were shown (version_id), if it is still current.
 
     A consent to an older version is replaced: the person has now read the new text.
+    Locks in the written order (profiles.locks): the person, then the purpose, then consent.
     """
+    person_lock(profile)
     locked = Doelbinding.objects.select_for_update().get(pk=doelbinding.pk)
     current = locked.versions.order_by("-number").first()
     if (
@@ -99,7 +102,12 @@ def consent_give(*, profile: Profile, doelbinding: Doelbinding, version_id: int)
 
 @transaction.atomic
 def consent_withdraw(*, profile: Profile, doelbinding: Doelbinding) -> Consent | None:
-    """Withdrawal takes effect at once: may_process refuses from this moment on."""
+    """Withdrawal takes effect at once: may_process refuses from this moment on.
+
+    The person's lock first (profiles.locks): an intake for this person either committed its
+    deliveries before, or routes after the withdrawal and sees it.
+    """
+    person_lock(profile)
     active = (
         Consent.objects.select_for_update()
         .filter(profile=profile, doelbinding=doelbinding, withdrawn_at=None)

@@ -6,7 +6,7 @@ on each other in a circle (PostgreSQL would end one with a deadlock error):
 1. the Profile row, through `person_lock` (for several people: `people_lock`, in id order);
 2. that person's rows in profiles: ContactDetail, Verification, PostalAddress;
 3. consent rows: Doelbinding, then Consent;
-4. notifications rows: Notification, then Delivery.
+4. notifications rows: ChannelPreference, Notification, then Delivery.
 
 A rule that spans rows (no "digitaal" without a confirmed e-mail address, one code request at a
 time) is only safe when both writes that could break it hold the person's lock: the second one
@@ -26,11 +26,6 @@ def person_lock(profile: Profile | int) -> Profile:
     return Profile.objects.select_for_update().get(pk=pk)
 
 
-def people_lock(profile_ids: Iterable[int]) -> list[int]:
-    """Lock several people's Profile rows, always in id order; returns the ids found."""
-    return list(
-        Profile.objects.select_for_update()
-        .filter(pk__in=set(profile_ids))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+def people_lock(profile_ids: Iterable[int]) -> list[Profile]:
+    """Lock several people's Profile rows, always in id order; returns them fresh, in id order."""
+    return list(Profile.objects.select_for_update().filter(pk__in=set(profile_ids)).order_by("pk"))

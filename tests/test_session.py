@@ -63,6 +63,34 @@ def test_continue_after_the_end_does_not_bring_the_session_back(logged_in, clock
     assert logged_in.get("/mijn-gegevens")["Location"].startswith("/inloggen")
 
 
+# What Chromium sends with a form: */* too, but a page first.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    ("accept", "htmx", "status", "answer"),
+    [
+        (BROWSER_ACCEPT, False, 302, "/sessie-verlopen"),
+        ("", False, 302, "/sessie-verlopen"),
+        ("application/json", False, 401, {"seconds_left": 0}),
+        ("*/*", True, 401, {"seconds_left": 0}),
+    ],
+)
+def test_continue_after_the_session_ended_elsewhere_gets_a_page_unless_json_is_asked_for(
+    logged_in, clock, accept, htmx, status, answer
+):
+    clock.forward(16 * 60)
+    logged_in.get("/mijn-gegevens")  # another tab: this ends the session
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    if htmx:
+        headers["HTTP_HX_REQUEST"] = "true"
+
+    response = logged_in.post("/sessie-verlengen", {"next": "/mijn-gegevens"}, **headers)
+
+    assert response.status_code == status
+    assert (response.json() if status == 401 else response["Location"]) == answer
+
+
 def test_a_session_ends_after_its_absolute_length_even_when_active(logged_in, clock, settings):
     settings.SESSION_ABSOLUTE_TIMEOUT = 60 * 60
     for _ in range(4):

@@ -14,17 +14,10 @@ database, and the worker's row locks need a real server.
 """
 
 import collections
-import os
 import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
@@ -44,6 +37,7 @@ from profiles.models import Profile
 from tests.factories import make_organisation, make_profile
 from tests.support.notifications import DB_TASKS, confirmed, legal_task
 from tests.support.smtp import smtp_server
+from tests.support.worker import start_worker, stop, wait_for
 
 pytestmark = [
     pytest.mark.skipif(
@@ -53,55 +47,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-REPO = Path(__file__).resolve().parents[1]
 MESSAGES = 200
 KILL_AFTER = 50
 BATCH = 40  # deliveries per task: 20 people, an inbox copy and an e-mail each
 
 
-def database_url() -> str:
-    """The test database (test_<name>), as the worker process must see it."""
-    db = django_settings.DATABASES["default"]
-    login = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        login += ":" + quote(db["PASSWORD"], safe="")
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{login}@{host}/{db['NAME']}"
-
-
-def start_worker(server, log: Path) -> subprocess.Popen:
-    # The production settings, as the worker runs there, fed the test environment: the test
-    # settings keep mail in memory, and this worker must talk SMTP to the test's server.
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url(),
-        "EMAIL_URL": f"smtp://{server.host}:{server.port}",
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DJANGO_DEBUG": "false",
-    }
-    command = [sys.executable, "manage.py", "db_worker", "--interval", "0.05"]
-    command += ["--no-startup-delay", "--no-reload", "--verbosity", "0"]
-    with log.open("ab") as out:
-        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=out)
-
-
-def wait_for(condition, *, seconds: float, what: str, log: Path, every: float = 0.2) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; worker log:\n{log.read_text()}")
-        time.sleep(every)
-
-
 def nothing_waiting() -> bool:
     # Autocommit: every query sees what the worker committed so far.
     return not Delivery.objects.filter(status__in=WAITING).exclude(channel=Channel.POST).exists()
-
-
-def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> None:
-    if worker.poll() is None:
-        worker.send_signal(sig)
-        worker.wait(timeout=30)
 
 
 def test_a_killed_worker_sends_no_email_twice_and_loses_none(settings, tmp_path):

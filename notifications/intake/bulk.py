@@ -33,6 +33,7 @@ from notifications.intake.services import (
 from notifications.models import ChannelPreference, Notification
 from notifications.preferences.selectors import default_choice
 from profiles.choices import ContactKind
+from profiles.locks import people_lock
 from profiles.models import ContactDetail, PostalAddress, Profile
 
 # Each person's key is "<job key>/<profile id>", within Notification.idempotency_key's 100.
@@ -107,8 +108,6 @@ def _originals(
     window (see original_in_window)."""
     if not case_reference:
         return {}
-    # One intake per person at a time, as in notification_submit.
-    list(Profile.objects.select_for_update().filter(pk__in=[p.pk for p in profiles]).values("pk"))
     originals = {}
     for recipient_id, notification_id in (
         Notification.objects.filter(
@@ -174,6 +173,10 @@ class _Job:
         return f"{self.key}/{profile.pk}"
 
     def accept(self, batch: list[Profile], summary: BulkSummary) -> None:
+        # The people's locks first, in id order (profiles.locks), then this app's rows: one
+        # intake per person at a time, as in notification_submit, and routing reads the people
+        # as they are now, not as the batch found them.
+        batch = people_lock(p.pk for p in batch)
         kind, keys = self.content["kind"], [self.key_for(p) for p in batch]
         seen = set(
             Notification.objects.filter(

@@ -37,6 +37,7 @@ from notifications.models import ChannelPreference, Delivery, Notification
 from notifications.preferences.channels import channels_for, reachable_channels
 from notifications.preferences.selectors import default_choice
 from notifications.routing import CHANNEL_FIELD, LOOK_UP, OUTSIDE_PORTAL, channel_decision
+from profiles.locks import person_lock
 from profiles.models import Profile
 
 ACCEPTED = "accepted"  # new: deliveries queued
@@ -302,10 +303,10 @@ def notification_submit(
 
 def _accept(organisation, doelbinding, recipient, content, key) -> IntakeResult:
     doelbinding = doelbinding_with_versions(doelbinding)
-    # The person as stored now (their choice may have changed since the caller read it), and
-    # one intake per person at a time: two systems sending the same case at the same moment
-    # cannot both miss each other.
-    recipient = Profile.objects.select_for_update().get(pk=recipient.pk)
+    # The person's lock first (profiles.locks), then this app's rows. The person as stored now
+    # (their choice may have changed since the caller read it), and one intake per person at a
+    # time: two systems sending the same case at the same moment cannot both miss each other.
+    recipient = person_lock(recipient)
     notification = notification_validated(
         Notification(
             organisation=organisation,

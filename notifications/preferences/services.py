@@ -21,6 +21,7 @@ from notifications.preferences.selectors import (
     preferences_version,
     shown_channels,
 )
+from profiles.locks import person_lock
 from profiles.models import Profile
 
 # Why a choice cannot be saved; the page turns each into a B1 message.
@@ -79,7 +80,7 @@ def channel_preferences_save(
 
     `choices` maps a kind to the channels chosen for it; a kind left out is not touched.
     """
-    Profile.objects.select_for_update().get(pk=profile.pk)  # one save per person at a time
+    person_lock(profile)  # one save per person at a time, before this app's rows (locks.py)
     choices = {k: set(v) - {str(Channel.INBOX)} for k, v in choices.items() if k in CHOOSABLE_KINDS}
     reachable = reachable_channels(profile)
     problems = _check(choices, reachable)

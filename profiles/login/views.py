@@ -233,13 +233,20 @@ def session_expired(request):
     return render(request, "profiles/session_expired.html")
 
 
+def wants_json(request) -> bool:
+    """Only a request that asks for JSON gets it: the warning script's fetch (Accept:
+    application/json) or htmx. A browser's own form accepts */* too, but prefers a page."""
+    preferred = request.get_preferred_type(["text/html", "application/json"])
+    return bool(request.htmx) or preferred == "application/json"
+
+
 @require_POST
 def session_extend(request):
     """'Doorgaan' in the timeout warning: the request itself counts as activity."""
     if not current_login(request):
-        if request.htmx or request.accepts("application/json"):
+        if wants_json(request):
             return JsonResponse({"seconds_left": 0}, status=401)
         return redirect("profiles:session_expired")
-    if request.htmx or "application/json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         return JsonResponse({"seconds_left": seconds_left(request)})
     return redirect(safe_next(request, request.POST.get("next")) or "profiles:overview")
