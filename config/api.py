@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from config.api_body import JsonBodyParser
 from config.api_openapi import nl_gov_openapi
 from consent.services import api_client_for_token
 from core.api_problems import ApiProblem, problem_response, status_title
@@ -74,6 +75,7 @@ api = ProfileApi(
     openapi_url="/openapi.json",
     docs_url=None,  # the readable documentation is our own page: /api/profielen/v1/docs
     auth=BearerToken(),
+    parser=JsonBodyParser(),
     servers=[{"url": f"{settings.SITE_URL.rstrip('/')}/api/profielen/v1"}],
 )
 
@@ -118,6 +120,9 @@ def _param_name(loc) -> str:
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ApiProblem):
+        # Our body parser's answer (config.api_body), which ninja wraps in a plain 400.
+        return problem_response(api, request, exc.__cause__)
     problem = ApiProblem(exc.status_code, status_title(exc.status_code), str(exc))
     if exc.status_code == 400:
         # ninja raises this for a body that is not JSON: the whole body is the invalid part.

@@ -3,11 +3,14 @@
 NL GOV API Design Rules: an API-Version header on every response, errors as
 application/problem+json. The endpoints' own errors already are; this catches the ones Django
 answers before an endpoint runs (an unknown path, a wrong method), which would otherwise be the
-portal's HTML error pages.
+portal's HTML error pages. It also refuses a body over the upload limit (413) before anything
+runs: it cannot even be read. What else a body must be is checked by config.api_body.
 """
 
 import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 
 from config.api import API_VERSION
@@ -25,8 +28,10 @@ class ApiVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        if request.path == API_PREFIX or request.path.startswith(f"{API_PREFIX}/"):
+        in_api = request.path == API_PREFIX or request.path.startswith(f"{API_PREFIX}/")
+        refused = _refused_body(request) if in_api else None
+        response = refused or self.get_response(request)
+        if in_api:
             if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
                 PROBLEM_JSON
             ):
@@ -51,3 +56,26 @@ def _as_problem(request, original: HttpResponse) -> HttpResponse:
         if name.lower() not in ("content-type", "content-length", "content-language"):
             problem[name] = value
     return problem
+
+
+def _refused_body(request) -> HttpResponse | None:
+    """A body over the upload limit cannot even be read: refuse it before anything runs."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return None
+    try:
+        request.body  # noqa: B018 - reading it is the check
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _problem(request, 413, f"The body is too large. Send at most {limit} bytes.")
+    return None
+
+
+def _problem(request, status: int, detail: str) -> HttpResponse:
+    body = {
+        "type": "about:blank",
+        "status": status,
+        "title": status_title(status),
+        "detail": detail,
+        "instance": path_as_uri(request.path),
+    }
+    return HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_JSON)

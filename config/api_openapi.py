@@ -13,6 +13,10 @@ STANDARD_ERRORS = {
     "429": "Too many requests; wait as long as Retry-After says.",
     "503": "The processing could not be logged, so no data was given; try again later.",
 }
+BODY_ERRORS = {
+    "413": "The body is larger than the upload limit.",
+    "415": "The body is not sent as application/json.",
+}
 
 
 def nl_gov_openapi(schema: dict, *, api_version: str) -> dict:
@@ -27,12 +31,14 @@ def nl_gov_openapi(schema: dict, *, api_version: str) -> dict:
         "schema": {"type": "string", "example": api_version},
     }
     components.setdefault("schemas", {})["Problem"] = _problem_schema()
+    _texts_without_nul(schema)
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             # ninja keys responses by int; the OpenAPI document wants strings.
             responses = {str(k): v for k, v in operation.get("responses", {}).items()}
             operation["responses"] = responses
-            for code, description in STANDARD_ERRORS.items():
+            errors = STANDARD_ERRORS | (BODY_ERRORS if "requestBody" in operation else {})
+            for code, description in errors.items():
                 responses.setdefault(code, {"description": description})
             for code, response in responses.items():
                 if code.startswith(("2", "3")):
@@ -40,6 +46,40 @@ def nl_gov_openapi(schema: dict, *, api_version: str) -> dict:
                 elif code.startswith(("4", "5")):
                     response["content"] = {"application/problem+json": {"schema": PROBLEM_REF}}
     return schema
+
+
+# What config.api_body refuses, said in the document: no text in a body holds a NUL character.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _texts_without_nul(schema: dict) -> None:
+    """Give every text in a request body, without a pattern or format of its own, NO_NUL."""
+    schemas = schema.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+
+    def visit(node):
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+            return
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[1]
+            if name not in seen:
+                seen.add(name)
+                visit(schemas.get(name, {}))
+            return
+        if node.get("type") == "string" and not {"pattern", "format", "enum"} & set(node):
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            visit(value)
+
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                visit(operation.get("requestBody", {}))
 
 
 def _problem_schema() -> dict:

@@ -18,6 +18,7 @@ from consent.gate import Decision
 from consent.ldv import Trace
 from consent.models import Doelbinding
 from core.api_problems import ApiProblem
+from core.api_schemas import RequestSchema
 from notifications.delivery.services import delivery_status_for
 from notifications.intake.services import KEY_REUSED, REPLAYED, IntakeRefused, notification_submit
 from notifications.models import Notification
@@ -30,7 +31,7 @@ NOT_FOUND = "not_found"
 SENDABLE = Literal["ontvangstbevestiging", "statuswijziging", "besluit", "actie_nodig"]
 
 
-class MeldingIn(Schema):
+class MeldingIn(RequestSchema):
     ontvanger: Identificatie
     doelbinding: int = Field(description="One of your organisation's purposes.")
     soort: SENDABLE

@@ -16,6 +16,7 @@ from consent.gate import Decision, may_process
 from consent.ldv import LogUnavailable, Trace, processing_records_write, subject_pseudonym
 from consent.models import Doelbinding, DoelbindingVersion
 from core.api_problems import ApiProblem
+from core.api_schemas import RequestSchema
 from profiles.sharing import Shareable, shareable_by_identity
 from profiles.validators import is_kvk_number, is_vestigingsnummer, passes_elfproef
 
@@ -36,7 +37,7 @@ REFUSALS = {
 # --- schemas ------------------------------------------------------------------------------------
 
 
-class Identificatie(Schema):
+class Identificatie(RequestSchema):
     type: Literal["bsn", "kvk", "rsin"] = Field(description="The kind of number.")
     # The patterns tell callers the shape; the elfproef and the length per type are checked
     # per number, so one wrong number in a bulk read does not spoil the others.
@@ -49,12 +50,12 @@ class Identificatie(Schema):
     )
 
 
-class ZoekVraag(Schema):
+class ZoekVraag(RequestSchema):
     identificatie: Identificatie
     doelbinding: int = Field(description="The id of one of your organisation's purposes.")
 
 
-class BulkVraag(Schema):
+class BulkVraag(RequestSchema):
     identificaties: list[Identificatie] = Field(min_length=1, max_length=MAX_BULK)
     doelbinding: int
 
