@@ -9,6 +9,7 @@ Tokens are kept in this process until shortly before they expire. A register tha
 401 to a kept token gets one fresh token and one retry (see `transport.fetch_json`).
 """
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ from profiles.registers.errors import unavailable
 REFRESH_BEFORE_SECONDS = 30.0
 # For a token server that does not say how long its tokens last (RFC 6749 only recommends it).
 DEFAULT_LIFETIME_SECONDS = 300.0
+
+# RFC 6749 error codes are short ASCII words; anything else is not logged.
+_OAUTH_ERROR = re.compile(r"^[a-z_]{1,40}$")
 
 # Read through the module, so tests can move time by hand.
 clock = time.monotonic
@@ -80,13 +84,14 @@ def _key(oauth: OAuthClient) -> tuple[str, str, str]:
 
 
 def access_token(
-    register: str, access: Access, *, timeout: float, fresh: bool = False
+    register: str, access: Access, *, timeout: float, rejected: str = ""
 ) -> tuple[str, bool]:
     """A valid bearer token for this client, and whether it is one kept from before.
 
-    The kept token while it is valid, else a new one from the token server; `fresh` asks for a
-    new one even so (after a 401). Raises RegisterUnavailable when the token server cannot
-    give one.
+    The kept token while it is valid, else a new one from the token server. `rejected` is a
+    token the register just refused: it is not handed out again (another thread may already
+    have fetched its successor, which is then used). Raises RegisterUnavailable when the
+    token server cannot give one.
     """
     oauth = access.oauth
     key = _key(oauth)
@@ -95,7 +100,7 @@ def access_token(
     # One request to the token server per client at a time; the others wait and take its token.
     with lock:
         kept = _kept.get(key)
-        if kept and not fresh and clock() < kept.refresh_at:
+        if kept and kept.token != rejected and clock() < kept.refresh_at:
             return kept.token, True
         token, lifetime = _request_token(register, access, timeout=timeout)
         margin = min(REFRESH_BEFORE_SECONDS, lifetime / 10)
@@ -104,7 +109,7 @@ def access_token(
 
 
 def forget_tokens() -> None:
-    """Drop every kept token (tests; a changed client secret takes effect at once)."""
+    """Drop every kept token (between tests)."""
     _kept.clear()
 
 
@@ -138,16 +143,14 @@ def _request_token(register: str, access: Access, *, timeout: float) -> tuple[st
         body = None
     if not isinstance(body, dict):
         body = {}
-    if response.status_code != 200:
+    status = response.status_code
+    if status >= 500:
+        raise unavailable(register, "token_server_error", status=status)
+    if status != 200:
         # The OAuth error code (invalid_client, invalid_scope) says the operator what to fix.
-        error = body.get("error") if isinstance(body.get("error"), str) else ""
-        raise unavailable(
-            register,
-            "token_refused",
-            config_fault=True,
-            status=response.status_code,
-            code=error[:40],
-        )
+        error = body.get("error")
+        code = error if isinstance(error, str) and _OAUTH_ERROR.match(error) else ""
+        raise unavailable(register, "token_refused", config_fault=True, status=status, code=code)
     token, kind = body.get("access_token"), str(body.get("token_type", "")).lower()
     if not isinstance(token, str) or not token or kind != "bearer":
         raise unavailable(register, "token_bad_answer", status=response.status_code)

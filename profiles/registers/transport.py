@@ -51,7 +51,7 @@ def fetch_json(
     if response.status_code == 401 and kept:
         # The register no longer takes the token we kept (revoked, or its clock runs ahead of
         # ours): one fresh token and one retry, never more.
-        token, _kept = access_token(register, access, timeout=timeout, fresh=True)
+        token, _kept = access_token(register, access, timeout=timeout, rejected=token)
         response = _send(register, request, {**access.headers(token), "Accept": accept}, timeout)
 
     status = response.status_code
