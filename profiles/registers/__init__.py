@@ -9,12 +9,15 @@ the settings in force then (tests override them per test):
         messages.warning(request, exc.user_message)
 
 Backends per register (`REGISTER_<NAME>_BACKEND`): `demo` (fixed data, the default), `http`
-(the real API) and `demo-down` (always unavailable, to see how pages cope).
+(the real API) and `demo-down` (always unavailable, to see how pages cope). An `http` register
+is reached with an API key, a client certificate, an OAuth2 token or a mix (see `access`).
 """
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from profiles.registers import bag, brp, kvk
+from profiles.registers.access import Access, OAuthClient
 from profiles.registers.bag import BagClient, HttpBagClient
 from profiles.registers.brp import BrpClient, HttpBrpClient
 from profiles.registers.demo import DemoBagClient, DemoBrpClient, DemoKvkClient
@@ -25,6 +28,7 @@ from profiles.registers.records import (
     Basisprofiel,
     Name,
     Person,
+    Residence,
     Vestiging,
     normalise_postcode,
 )
@@ -38,6 +42,7 @@ __all__ = [
     "Name",
     "Person",
     "RegisterUnavailable",
+    "Residence",
     "Vestiging",
     "bag_client",
     "brp_client",
@@ -46,12 +51,43 @@ __all__ = [
 ]
 
 
+_API_KEY_HEADERS = {
+    "KVK": kvk.API_KEY_HEADER,
+    "BRP": brp.API_KEY_HEADER,
+    "BAG": bag.API_KEY_HEADER,
+}
+
+
+def access_for(name: str) -> Access:
+    """How to reach register `name` ('KVK', 'BRP', 'BAG'), from the settings in force now."""
+
+    def setting(part: str) -> str:
+        return getattr(settings, f"REGISTER_{name}_{part}")
+
+    token_url = setting("OAUTH_TOKEN_URL")
+    return Access(
+        api_key_header=_API_KEY_HEADERS[name],
+        api_key=setting("API_KEY"),
+        client_cert=setting("CLIENT_CERT"),
+        client_key=setting("CLIENT_KEY"),
+        ca_bundle=setting("CA_BUNDLE"),
+        oauth=OAuthClient(
+            token_url=token_url,
+            client_id=setting("OAUTH_CLIENT_ID"),
+            client_secret=setting("OAUTH_CLIENT_SECRET"),
+            scope=setting("OAUTH_SCOPE"),
+        )
+        if token_url
+        else None,
+    )
+
+
 def _client(name: str, *, http, demo):
     backend = getattr(settings, f"REGISTER_{name}_BACKEND")
     if backend == "http":
         return http(
             base_url=getattr(settings, f"REGISTER_{name}_URL"),
-            api_key=getattr(settings, f"REGISTER_{name}_API_KEY"),
+            access=access_for(name),
             timeout=getattr(settings, f"REGISTER_{name}_TIMEOUT"),
         )
     if backend in {"demo", "demo-down"}:

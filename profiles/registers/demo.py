@@ -11,6 +11,7 @@ from profiles.registers.records import (
     Basisprofiel,
     Name,
     Person,
+    Residence,
     Vestiging,
     normalise_postcode,
 )
@@ -52,18 +53,18 @@ PERSONS = {
         Person(
             bsn="999993653",
             naam=Name(voornamen="Sanne", voorvoegsel="de", geslachtsnaam="Vries"),
-            verblijfplaats=_at("1234AB", "1"),
+            verblijfplaats=Residence(address=_at("1234AB", "1")),
         ),
         # Owner of an eenmanszaak, logging in with DigiD.
         Person(
             bsn="999990019",
             naam=Name(voornamen="Pieter Jan", geslachtsnaam="Bakker"),
-            verblijfplaats=_at("1234AB", "2"),
+            verblijfplaats=Residence(address=_at("1234AB", "2")),
         ),
         Person(
             bsn="999991772",
             naam=Name(voornamen="Eva", voorvoegsel="van den", geslachtsnaam="Berg"),
-            verblijfplaats=_at("9999ZZ", "12"),
+            verblijfplaats=Residence(address=_at("9999ZZ", "12")),
         ),
     )
 }

@@ -37,13 +37,18 @@ class RegisterUnavailable(Exception):
         return UNAVAILABLE_MESSAGE % {"register": REGISTER_NAMES.get(self.register, self.register)}
 
 
-def unavailable(register: str, reason: str, **detail) -> RegisterUnavailable:
+def unavailable(
+    register: str, reason: str, *, config_fault: bool = False, **detail
+) -> RegisterUnavailable:
     """Log once, in one shape, and hand back the error to raise.
 
-    Only the register and a reason code are logged: never the identifier that was asked for
-    (a BSN is personal data) and never the URL, which may contain it.
+    Only the register, a reason code and details such as the status and the register's own
+    error code are logged: never the identifier that was asked for (a BSN is personal data) and
+    never the URL, which may contain it. A `config_fault` (a wrong base URL, a refused client)
+    will not pass by itself, so it is logged as an error for the operator.
     """
-    logger.warning(
+    logger.log(
+        logging.ERROR if config_fault else logging.WARNING,
         "Source register %s unavailable: %s",
         register,
         reason,

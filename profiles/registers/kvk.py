@@ -3,10 +3,13 @@
 import re
 from typing import Protocol, runtime_checkable
 
+from profiles.registers.access import Access
 from profiles.registers.errors import KVK
 from profiles.registers.records import Address, Basisprofiel, Vestiging, normalise_postcode
 from profiles.registers.transport import JSON, fetch_json, obj, objects, text
 from profiles.validators import is_kvk_number
+
+API_KEY_HEADER = "apikey"
 
 
 @runtime_checkable
@@ -16,9 +19,9 @@ class KvkClient(Protocol):
 
 
 class HttpKvkClient:
-    def __init__(self, *, base_url: str, api_key: str, timeout: float):
+    def __init__(self, *, base_url: str, access: Access, timeout: float):
         self.base_url = base_url.rstrip("/")
-        self.api_key = api_key
+        self.access = access
         self.timeout = timeout
 
     def basisprofiel(self, kvk_nummer: str) -> Basisprofiel | None:
@@ -36,8 +39,11 @@ class HttpKvkClient:
             KVK,
             "GET",
             f"{self.base_url}{path}",
-            headers={"apikey": self.api_key, "Accept": "application/hal+json, application/json"},
+            access=self.access,
+            accept="application/hal+json, application/json",
             timeout=self.timeout,
+            # The basisprofiel is the resource: a 404 says the KvK does not know the number.
+            missing_means_unknown=True,
         )
 
 

@@ -69,10 +69,44 @@ class Name:
     voornamen: str = ""
     voorvoegsel: str = ""
     geslachtsnaam: str = ""
+    # The name as the BRP writes it in full, with a noble title or predicate where there is one
+    # ("jonkheer Jo Anne van Hoogh"); the parts alone would drop it.
+    volledige_naam: str = ""
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.voornamen, self.voorvoegsel, self.geslachtsnaam) if p)
+        parts = (self.voornamen, self.voorvoegsel, self.geslachtsnaam)
+        return self.volledige_naam or " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Residence:
+    """Where the BRP says a person lives, in whichever of its shapes (`verblijfplaats.type`).
+
+    'Adres' is a Dutch address in parts; 'Locatie' a described place without one (a houseboat,
+    a caravan site); 'VerblijfplaatsBuitenland' lines of a foreign address and the country;
+    'VerblijfplaatsOnbekend' that the municipality does not know where the person lives.
+    """
+
+    address: Address | None = None
+    # 'tegenover' or 'bij' when the BRP places the home opposite or near a house number.
+    house_qualifier: str = ""
+    location: str = ""
+    foreign_lines: tuple[str, ...] = ()
+    country: str = ""
+    unknown: bool = False
+
+    @property
+    def lines(self) -> list[str]:
+        if self.address:
+            lines = self.address.lines
+            street, house = self.address.street, self.address.house
+            if self.house_qualifier and (street or house):
+                lines[0] = " ".join(p for p in (street, self.house_qualifier, house) if p)
+            return lines
+        if self.location:
+            return [self.location]
+        return [line for line in (*self.foreign_lines, self.country) if line]
 
 
 @dataclass(frozen=True)
@@ -80,7 +114,7 @@ class Person:
     # Kept out of repr so that a logged or printed record does not leak the BSN.
     bsn: str = field(repr=False)
     naam: Name = field(default_factory=Name)
-    verblijfplaats: Address | None = None
+    verblijfplaats: Residence | None = None
 
     @property
     def full_name(self) -> str:

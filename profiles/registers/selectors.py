@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from profiles.choices import IdentityType, Register
 from profiles.registers import RegisterUnavailable, brp_client, kvk_client
 from profiles.registers.errors import REGISTER_NAMES
-from profiles.registers.records import Address, Basisprofiel, Person
+from profiles.registers.records import Address, Basisprofiel, Person, Residence
 
 CACHE_SECONDS = 10 * 60
 
@@ -34,12 +34,17 @@ NO_REGISTERS = gettext_lazy(
     "That is why we show no details from Dutch registers here."
 )
 NOT_FOUND = gettext_lazy("We found no details about you in %(register)s.")
+RESIDENCE_UNKNOWN = gettext_lazy(
+    "Unknown. According to the BRP, your municipality does not know where you live."
+)
 
 
 def _cache_key(register: str, number: str) -> str:
     # Keyed hash, not a plain one: 10^9 BSNs are too few to hide behind an unkeyed hash.
     digest = salted_hmac("profiles.register_cache", f"{register}:{number}", algorithm="sha256")
-    return f"registers:{register}:{digest.hexdigest()}"
+    # The version changes with the shape of the cached records, so a deploy never reads an
+    # answer cached by the code before it.
+    return f"registers:{register}:v2:{digest.hexdigest()}"
 
 
 def _answer(register: str, number: str) -> Basisprofiel | Person | None:
@@ -68,7 +73,9 @@ def _register_for(identity) -> str:
     return {IdentityType.KVK: Register.KVK, IdentityType.BSN: Register.BRP}.get(identity.type, "")
 
 
-def _address(address: Address | None) -> str:
+def _address(address: Address | Residence | None) -> str:
+    if isinstance(address, Residence) and address.unknown:
+        return str(RESIDENCE_UNKNOWN)
     return "\n".join(address.lines) if address else ""
 
 
