@@ -16,7 +16,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.api import api
 
@@ -329,7 +329,7 @@ def api_reference(document: dict) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def docs(request):
     context = api_reference(api.get_openapi_schema())
     context["openapi_url"] = reverse(f"{api.urls_namespace}:openapi-json")

@@ -6,17 +6,17 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 _PAGES = {"accessibility", "privacy", "help"}
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "pages/home.html")
 
 
-@require_GET
+@require_safe
 def page(request, name: str):
     if name not in _PAGES:
         raise Http404

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from consent.forms import GiveConsentForm
 from consent.selectors import (
@@ -36,7 +36,7 @@ CONSENT_WITHDRAWN = _(
 NO_CONSENT_TO_WITHDRAW = _("You have not given consent for this purpose. Nothing has changed.")
 
 
-@require_GET
+@require_safe
 @level_required()
 def overview(request):
     groups = purposes_by_organisation(request.user.profile)
@@ -49,7 +49,7 @@ def _give_page(request, purpose, *, problem=None, status=200):
     return render(request, "consent/give.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @level_required()
 def consent_give_view(request, doelbinding_id: int):
     profile = request.user.profile
@@ -82,7 +82,7 @@ def consent_give_view(request, doelbinding_id: int):
     return redirect("consent:overview")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @level_required()
 def consent_withdraw_view(request, doelbinding_id: int):
     profile = request.user.profile
@@ -103,7 +103,7 @@ def consent_withdraw_view(request, doelbinding_id: int):
     return redirect("consent:overview")
 
 
-@require_GET
+@require_safe
 @level_required()
 def history(request):
     return render(request, "consent/history.html", {"rows": consent_history(request.user.profile)})

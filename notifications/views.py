@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from notifications.choices import MessageKind
 from notifications.forms import (
@@ -96,7 +96,7 @@ changes_contact_details = level_required("LOA_CHANGE_CONTACT_DETAILS")
 # --- inbox -------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @level_required()
 def inbox(request):
     profile = request.user.profile
@@ -121,7 +121,7 @@ def inbox(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @level_required()
 def message(request, message_id: int):
     profile = request.user.profile
@@ -259,7 +259,7 @@ def _conflict_page(request, organisation, conflict: rules.Conflict):
     return render(request, "notifications/preferences_conflict.html", context, status=409)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @changes_contact_details
 def preferences(request):
     profile = request.user.profile

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 
 from profiles.login.session import current_login, level_required
@@ -10,7 +10,7 @@ from profiles.selectors import contact_overview, login_summary
 from profiles.services import profile_language_set
 
 
-@require_GET
+@require_safe
 def login_choice(request):
     next_url = safe_next(request, request.GET.get("next"))
     if current_login(request):
@@ -18,7 +18,7 @@ def login_choice(request):
     return render(request, "profiles/login.html", {"next": next_url})
 
 
-@require_GET
+@require_safe
 @level_required()
 def overview(request):
     profile = request.user.profile

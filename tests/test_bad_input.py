@@ -2,15 +2,13 @@
 invalid UTF-8 and wrongly typed input, as a visitor, as a logged-in person, as staff and as
 an API client."""
 
-import re
-
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import make_organisation
 from tests.support.api import ApiCaller
+from tests.support.urls import every_path
 
 pytestmark = pytest.mark.django_db
 
@@ -18,34 +16,7 @@ NUL = "a\x00b"
 BAD_VALUES = [NUL, "x" * 5000, "-1", "999999999999999999999", "../%00"]
 
 
-def _paths() -> list[str]:
-    """One concrete path per URL pattern, its parameters filled with a plausible number."""
-    found = []
-
-    def walk(patterns, prefix=""):
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern):
-                found.append(route)
-
-    walk(get_resolver().url_patterns)
-    paths = set()
-    for route in found:
-        path = route.lstrip("^").rstrip("$").replace("\\Z", "")
-        path = re.sub(r"<(?:int:)?[a-z_]+>", "1", path)
-        path = re.sub(r"<(?:str|slug|path):[a-z_]+>", "x", path)
-        path = re.sub(r"\(\?P<slug>([^|)]+)[^)]*\)", r"\1", path)
-        path = re.sub(r"\(\?P<method>([^|)]+)[^)]*\)", r"\1", path)
-        path = re.sub(r"\(\?P<[a-z_]+>[^)]*\)", "1", path)
-        if any(c in path for c in "()[]?*+\\"):
-            continue
-        paths.add("/" + path)
-    return sorted(paths)
-
-
-PATHS = _paths()
+PATHS = every_path()
 
 
 @pytest.fixture(autouse=True)

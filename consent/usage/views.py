@@ -7,7 +7,7 @@ consent.usage.selectors); the organisation filter can only narrow them.
 from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from consent.usage.selectors import usage_organisations, usage_page
 from profiles.login.session import level_required
@@ -32,7 +32,7 @@ class UsageFilterForm(forms.Form):
         ]
 
 
-@require_GET
+@require_safe
 @level_required()
 def usage(request):
     profile = request.user.profile

@@ -36,7 +36,7 @@ MAX_FLOWS = 5
 ADDRESS_SAVED = gettext_lazy("We saved your new postal address.")
 
 changing = level_required(CHANGE_LEVEL)
-get_or_post = require_http_methods(["GET", "POST"])
+get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 
 
 # --- address: state of one change ---------------------------------------------------------

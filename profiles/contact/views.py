@@ -124,7 +124,7 @@ def _render_change(request, kind, slug, form, detail):
     return render(request, "profiles/contact/change.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @changes_contact_details
 def contact_change(request, slug):
     kind = KINDS[slug]
@@ -145,7 +145,7 @@ def contact_change(request, slug):
     return _render_change(request, kind, slug, form, detail)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @changes_contact_details
 def contact_check(request, slug):
     kind = KINDS[slug]
@@ -211,7 +211,7 @@ def _render_check(request, kind, slug, current, new_value, version, error="", st
     return render(request, "profiles/contact/check.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @changes_contact_details
 def contact_code(request, slug):
     kind = KINDS[slug]
@@ -283,7 +283,7 @@ def _render_code(request, kind, slug, verification, form, error="", status=200):
     return render(request, "profiles/contact/code.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @changes_contact_details
 def contact_remove(request, slug):
     kind = KINDS[slug]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from mozilla_django_oidc.utils import (
     add_state_and_verifier_and_nonce_to_session,
     generate_code_challenge,
@@ -61,7 +61,7 @@ def login_problem(request, reason: str, *, method: str = "", detail: str = ""):
 
 
 @never_cache
-@require_GET
+@require_safe
 def login_start(request, method: str):
     """Send the browser to the broker for `method`, at a higher level when `level` asks."""
     if method not in LoginMethod.values:
@@ -120,7 +120,7 @@ def login_start(request, method: str):
 
 
 @never_cache
-@require_GET
+@require_safe
 def callback(request):
     states = request.session.get("oidc_states", {})
     state = request.GET.get("state", "")
@@ -219,12 +219,12 @@ def logout(request):
     return HttpResponseRedirect(f"{end_session}?{query}")
 
 
-@require_GET
+@require_safe
 def logged_out(request):
     return render(request, "profiles/logged_out.html")
 
 
-@require_GET
+@require_safe
 def session_expired(request):
     # The warning script comes here when its timer runs out; the server's clock may be a
     # moment behind, so end the session here rather than let this visit extend it.

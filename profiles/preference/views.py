@@ -22,7 +22,7 @@ PREFERENCE_SAVED = gettext_lazy("We saved how you want to receive messages.")
 PREFERENCE_UNCHANGED = gettext_lazy("You chose what was already set. Nothing has changed.")
 
 changing = level_required(CHANGE_LEVEL)
-get_or_post = require_http_methods(["GET", "POST"])
+get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _preference_page(request, form):

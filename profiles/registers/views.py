@@ -19,7 +19,7 @@ REPORT_SENT = _(
 )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @level_required()
 def terugmelding(request):
     profile = request.user.profile
