@@ -92,8 +92,9 @@ _PUBLIC_API = (f"{API_PREFIX}/openapi.json", f"{API_PREFIX}/docs")
 class ResponseHeadersMiddleware:
     """Permissions-Policy on every answer; no-store on every answer with personal data.
 
-    Personal data is on every page for a logged-in person or staff member, and in every API
-    answer but the published documents: no browser, proxy or shared computer may keep a copy.
+    Personal data is on every page for a logged-in person or staff member (anyone with a
+    session), and in every API answer but the published documents: no browser, proxy or shared
+    computer may keep a copy.
     """
 
     def __init__(self, get_response):
@@ -111,5 +112,6 @@ def _personal(request) -> bool:
     path = request.path
     if path == API_PREFIX or path.startswith(f"{API_PREFIX}/"):
         return path not in _PUBLIC_API
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated)
+    # Whoever has a session may be logged in. Asking the session itself would cost a query on
+    # every answer, and fail with the database; a public page not kept costs little.
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
