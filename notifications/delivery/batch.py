@@ -205,11 +205,14 @@ def _active_consents(rows: list[Delivery]) -> dict[tuple[int, int], Consent]:
     }
     if not pairs:
         return {}
-    found = Consent.objects.filter(
-        profile_id__in={p for p, _ in pairs},
-        doelbinding_id__in={d for _, d in pairs},
-        withdrawn_at=None,
-    ).select_related("version")
+    found = (
+        Consent.objects.active()
+        .filter(
+            profile_id__in={p for p, _ in pairs},
+            doelbinding_id__in={d for _, d in pairs},
+        )
+        .select_related("version")
+    )
     return {(c.profile_id, c.doelbinding_id): c for c in found}
 
 

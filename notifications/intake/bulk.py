@@ -73,9 +73,9 @@ def _recipients(profiles: list[Profile], *, organisation, doelbinding, kind) -> 
     if version and version.legal_basis == LegalBasis.CONSENT:
         consents = {
             c.profile_id: c
-            for c in Consent.objects.filter(
-                doelbinding=doelbinding, profile_id__in=ids, withdrawn_at=None
-            ).select_related("version")
+            for c in Consent.objects.active()
+            .filter(doelbinding=doelbinding, profile_id__in=ids)
+            .select_related("version")
         }
     recipients = []
     for profile in profiles:
