@@ -59,7 +59,7 @@ from notifications.delivery.services import (
 from notifications.inbox_services import inbox_messages_create
 from notifications.intake.services import channel_decision
 from notifications.models import Delivery, Notification
-from profiles.choices import ContactKind
+from notifications.preferences.channels import CONTACT_KIND
 from profiles.models import ContactDetail
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,6 @@ logger = logging.getLogger(__name__)
 # (an SMS gateway answers in tenths of a second) then leaves few rows uncertain after a kill.
 FLUSH_SECONDS = 1.0
 NOT_WAITING = "not_waiting"
-CONTACT_KIND = {str(Channel.EMAIL): ContactKind.EMAIL, str(Channel.SMS): ContactKind.PHONE}
 
 
 @dataclass

@@ -33,9 +33,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.choices import Channel, DeliveryStatus
+from notifications.choices import BY_GATEWAY, OUTSIDE_PORTAL, Channel, DeliveryStatus
 from notifications.delivery.sending import DeliveryError
-from notifications.intake.services import OUTSIDE_PORTAL, channel_decision
+from notifications.intake.services import channel_decision
 from notifications.models import Delivery, Notification
 from notifications.preferences.channels import reachable_channels
 
@@ -145,7 +145,7 @@ def _fallback(failed: Delivery) -> Delivery | None:
     Only if the person has a postal address and the purpose covers it; at most one letter per
     notification (the database's unique constraint holds that too).
     """
-    if failed.channel not in (Channel.EMAIL, Channel.SMS):
+    if failed.channel not in BY_GATEWAY:
         return None
     notification = failed.notification
     others = Delivery.objects.filter(notification=notification, channel__in=OUTSIDE_PORTAL)
@@ -206,7 +206,7 @@ def delivery_send_again(*, delivery: Delivery) -> bool:
     with transaction.atomic():
         updated = Delivery.objects.filter(
             pk=delivery.pk,
-            channel__in=[Channel.EMAIL, Channel.SMS],
+            channel__in=BY_GATEWAY,
             status__in=[SENDING, DeliveryStatus.FAILED],
         ).update(status=DeliveryStatus.QUEUED, next_attempt_at=timezone.now(), attempts=0)
         if updated:
