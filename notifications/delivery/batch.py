@@ -43,7 +43,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from consent.choices import LegalBasis
+from consent.choices import LegalBasis, Reason
 from consent.ldv import LogUnavailable, Trace, processing_records_write, pseudonym_for
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
 from notifications.choices import Channel, DeliveryStatus
@@ -131,7 +131,7 @@ def _claim(delivery_ids: list[int]) -> Claimed:
                 continue
             row.address = addresses.get((notification.recipient_id, CONTACT_KIND[row.channel]))
             if not row.address:
-                refused.append((row, "no_confirmed_address"))
+                refused.append((row, Reason.NO_CONFIRMED_ADDRESS))
                 continue
             try:
                 if row.channel == Channel.EMAIL:
@@ -256,7 +256,7 @@ def _logged(ready: list, started, retry: list) -> list[Delivery]:
                 started_at=started,
             )
         except LogUnavailable:
-            retry.extend((row, "log_unavailable") for row, _ in group)
+            retry.extend((row, Reason.LOG_UNAVAILABLE) for row, _ in group)
             continue
         allowed.extend(row for row, _ in group)
     return allowed

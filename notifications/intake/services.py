@@ -31,6 +31,7 @@ from django.utils import timezone
 from consent.choices import DataField, Reason
 from consent.gate import Decision, may_process
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
+from core.api_problems import ProblemCode
 from notifications.choices import Channel, DeliveryStatus
 from notifications.models import ChannelPreference, Delivery, Notification
 from notifications.preferences.channels import channels_for, reachable_channels
@@ -58,12 +59,12 @@ SENDER_REASONS = frozenset(
         Reason.EXPIRED,
     }
 )
-KEY_REUSED = "idempotency_key_reused"
 _LOOK_UP = object()  # may_process fetches the consent itself
 
 
 class IntakeRefused(Exception):
-    """The message is not accepted at all; `code` is a consent.choices.Reason or KEY_REUSED."""
+    """The message is not accepted at all; `code` is a consent.choices.Reason, or
+    ProblemCode.IDEMPOTENCY_KEY_REUSED."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -270,7 +271,7 @@ def _replay(existing: Notification, recipient: Profile, content: dict) -> Intake
     )
     if not same:
         # A key reused for another message is a bug at the sender: saying so beats silence.
-        raise IntakeRefused(KEY_REUSED)
+        raise IntakeRefused(ProblemCode.IDEMPOTENCY_KEY_REUSED)
     return IntakeResult(existing, REPLAYED)
 
 
