@@ -19,7 +19,7 @@ from ninja.security import HttpBearer
 from config.api_body import JsonBodyParser
 from config.api_openapi import nl_gov_openapi
 from consent.services import api_client_for_token
-from core.api_problems import ApiProblem, problem_response, status_title
+from core.api_problems import ApiProblem, ProblemCode, problem_response, status_title
 from core.rate_limit import requests_counted
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def _rate_limit(client) -> None:
             429,
             "Too many requests",
             f"This client may make {limit} requests per minute. Try again in {retry_after} s.",
-            code="rate_limited",
+            code=ProblemCode.RATE_LIMITED,
             headers={"Retry-After": str(retry_after)},
         )
 
@@ -91,7 +91,7 @@ def _unauthenticated(request, exc):
         401,
         "Not authenticated",
         "Send a valid bearer token in the Authorization header.",
-        code="unauthenticated",
+        code=ProblemCode.UNAUTHENTICATED,
         headers={"WWW-Authenticate": 'Bearer realm="profielen"'},
     )
     return problem_response(api, request, problem)
@@ -99,7 +99,9 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc: NinjaValidationError):
-    problem = ApiProblem(400, "Invalid input", "The request has invalid input.", code="invalid")
+    problem = ApiProblem(
+        400, "Invalid input", "The request has invalid input.", code=ProblemCode.INVALID
+    )
     problem.invalid_params = [
         {
             "name": _param_name(error.get("loc", ())),
@@ -126,7 +128,7 @@ def _http_error(request, exc: HttpError):
     problem = ApiProblem(exc.status_code, status_title(exc.status_code), str(exc))
     if exc.status_code == 400:
         # ninja raises this for a body that is not JSON: the whole body is the invalid part.
-        problem.code = "invalid"
+        problem.code = ProblemCode.INVALID
         problem.invalid_params = [{"name": "body", "reason": str(exc)}]
     return problem_response(api, request, problem)
 
@@ -146,7 +148,7 @@ def _database_unavailable(request, exc: DatabaseError):
         503,
         "Service unavailable",
         "The service cannot reach its database. Try again in a minute.",
-        code="database_unavailable",
+        code=ProblemCode.DATABASE_UNAVAILABLE,
         headers={"Retry-After": "60"},
     )
     return problem_response(api, request, problem)

@@ -5,6 +5,8 @@ API-Version header on every success, problem+json for every error, a 400 where i
 a contact in `info`. Adding them here keeps each endpoint free of that boilerplate.
 """
 
+from consent.choices import Reason
+
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
 STANDARD_ERRORS = {
@@ -93,7 +95,7 @@ def _problem_schema() -> dict:
             "title": {"type": "string", "example": "Not allowed"},
             "detail": {"type": "string", "example": "The person has not given consent."},
             "instance": {"type": "string", "format": "uri-reference"},
-            "code": {"type": "string", "example": "no_consent"},
+            "code": {"type": "string", "example": Reason.NO_CONSENT.value},
             "invalidParams": {
                 "type": "array",
                 "items": {

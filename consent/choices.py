@@ -37,7 +37,9 @@ class ConsentChannel(models.TextChoices):
 
 
 class Reason(models.TextChoices):
-    """Why may_process says yes or no; organisations see these codes in API answers."""
+    """Why personal data was used or not: the gate's answer (may_process), and the few answers
+    the portal gives around it. The processing log and delivery rows keep these codes,
+    organisations see them in API answers, and the usage page explains them to the person."""
 
     ALLOWED = "allowed", _("allowed")
     WRONG_ORGANISATION = "wrong_organisation", _("the purpose belongs to another organisation")
@@ -47,6 +49,18 @@ class Reason(models.TextChoices):
     EXPIRED = "doelbinding_expired", _("the purpose is no longer valid")
     FIELDS_NOT_COVERED = "fields_not_covered", _("the purpose does not cover this data")
     NO_CONSENT = "no_consent", _("the person has not given consent")
+    # Around the gate: nobody to ask about, a look by the portal's own staff, nowhere to send,
+    # and the processing log that must take the record before any data leaves.
+    NOT_FOUND = "not_found", _("nobody with this number has a profile")
+    STAFF_VIEW = "staff_view", _("an administrator of this website looked at the data")
+    NO_CONFIRMED_ADDRESS = (
+        "no_confirmed_address",
+        _("there is no confirmed e-mail address or phone number"),
+    )
+    LOG_UNAVAILABLE = (
+        "log_unavailable",
+        _("the processing could not be logged, so nothing was sent"),
+    )
 
 
 class Outcome(models.TextChoices):

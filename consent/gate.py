@@ -62,7 +62,8 @@ def may_process(
     if version.legal_basis == LegalBasis.CONSENT:
         if consent is _LOOK_UP:
             consent = (
-                Consent.objects.filter(profile=profile, doelbinding=doelbinding, withdrawn_at=None)
+                Consent.objects.active()
+                .filter(profile=profile, doelbinding=doelbinding)
                 .select_related("version")
                 .first()
             )

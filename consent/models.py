@@ -157,6 +157,21 @@ class DoelbindingVersion(models.Model):
         return frozenset(str(field) for field, used in flags.items() if used)
 
 
+class ConsentQuerySet(models.QuerySet):
+    @staticmethod
+    def active_q(path: str = "") -> models.Q:
+        """The one rule for a consent in force: not withdrawn. `path` reaches the consent from
+        another model ("consents__"), for a condition inside an annotation or a constraint."""
+        return models.Q(**{f"{path}withdrawn_at__isnull": True})
+
+    def active(self):
+        """The consents in force: only these let an organisation use data on consent."""
+        return self.filter(self.active_q())
+
+    def withdrawn(self):
+        return self.exclude(self.active_q())
+
+
 class Consent(models.Model):
     """Toestemming: given and withdrawn by the ondernemer only, for the version they read."""
 
@@ -178,6 +193,8 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("given at"))
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
@@ -185,11 +202,11 @@ class Consent(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["profile", "doelbinding"],
-                condition=models.Q(withdrawn_at__isnull=True),
+                condition=ConsentQuerySet.active_q(),
                 name="consent_one_active_per_purpose",
             ),
             models.CheckConstraint(
-                condition=models.Q(withdrawn_at__isnull=True)
+                condition=ConsentQuerySet.active_q()
                 | models.Q(withdrawn_at__gte=models.F("given_at")),
                 name="consent_withdrawn_after_given",
             ),
@@ -201,6 +218,7 @@ class Consent(models.Model):
 
     @property
     def active(self) -> bool:
+        # ConsentQuerySet.active() for a row already in memory.
         return self.withdrawn_at is None
 
 

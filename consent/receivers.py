@@ -8,16 +8,15 @@ statement, before the page leaves. When the log refuses, the page is not shown.
 from django.dispatch import receiver
 from django.utils import timezone
 
+from consent.choices import Reason
 from consent.gate import Decision
 from consent.ldv import LogUnavailable, Trace, processing_records_write, pseudonym_for
 from profiles.signals import NotRecorded, personal_data_shown
 
-STAFF_VIEW = "staff_view"  # the reason code of a staff view's record
-
 
 @receiver(personal_data_shown)
 def staff_view_record(sender, *, staff, identities, fields, **kwargs):
-    shown = Decision(True, STAFF_VIEW, frozenset(fields))
+    shown = Decision(True, Reason.STAFF_VIEW, frozenset(fields))
     unique = {(i.type, i.value, i.branch): i for i in identities}.values()
     try:
         processing_records_write(

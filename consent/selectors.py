@@ -73,7 +73,7 @@ def _in_force(today: date) -> QuerySet[Doelbinding]:
 
 
 def _active_consents(profile: Profile) -> dict[int, Consent]:
-    consents = Consent.objects.filter(profile=profile, withdrawn_at__isnull=True)
+    consents = Consent.objects.active().filter(profile=profile)
     return {consent.doelbinding_id: consent for consent in consents}
 
 
@@ -104,9 +104,7 @@ def purpose_open_for_consent(
     version = doelbinding.current_version if doelbinding else None
     if version is None or version.legal_basis != LegalBasis.CONSENT:
         return None
-    consent = Consent.objects.filter(
-        profile=profile, doelbinding=doelbinding, withdrawn_at__isnull=True
-    ).first()
+    consent = Consent.objects.active().filter(profile=profile, doelbinding=doelbinding).first()
     return Purpose(doelbinding, version, consent)
 
 
@@ -116,9 +114,8 @@ def active_consent(profile: Profile, doelbinding_id: int) -> Consent | None:
     A person can always withdraw, also when the organisation has stopped the purpose.
     """
     return (
-        Consent.objects.filter(
-            profile=profile, doelbinding_id=doelbinding_id, withdrawn_at__isnull=True
-        )
+        Consent.objects.active()
+        .filter(profile=profile, doelbinding_id=doelbinding_id)
         .select_related("doelbinding__organisation", "version")
         .first()
     )

@@ -89,7 +89,7 @@ def consent_give(*, profile: Profile, doelbinding: Doelbinding, version_id: int)
     ):
         raise ValidationError(NOT_OPEN_FOR_CONSENT, code="not_open")
     now = timezone.now()
-    active = Consent.objects.filter(profile=profile, doelbinding=locked, withdrawn_at=None).first()
+    active = Consent.objects.active().filter(profile=profile, doelbinding=locked).first()
     if active and active.version_id == current.pk:
         return active
     if active:
@@ -109,8 +109,9 @@ def consent_withdraw(*, profile: Profile, doelbinding: Doelbinding) -> Consent |
     """
     person_lock(profile)
     active = (
-        Consent.objects.select_for_update()
-        .filter(profile=profile, doelbinding=doelbinding, withdrawn_at=None)
+        Consent.objects.active()
+        .select_for_update()
+        .filter(profile=profile, doelbinding=doelbinding)
         .first()
     )
     if active is None:

@@ -1,5 +1,6 @@
 """Errors as RFC 9457 problem details (application/problem+json), the NL GOV way."""
 
+from enum import StrEnum
 from http import HTTPStatus
 from urllib.parse import quote
 
@@ -16,6 +17,22 @@ def path_as_uri(path: str) -> str:
 
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemCode(StrEnum):
+    """The `code` of a problem about the request itself: its input, its caller, the service.
+
+    These codes live only in API answers. A code that is also kept (in the processing log or
+    on a delivery) and explained to staff or the person is a consent.choices.Reason; a problem
+    carries one of those when the refusal is about a person's data. The two never overlap.
+    """
+
+    INVALID = "invalid"
+    INVALID_IDENTIFIER = "invalid_identifier"
+    UNAUTHENTICATED = "unauthenticated"
+    RATE_LIMITED = "rate_limited"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    DATABASE_UNAVAILABLE = "database_unavailable"
 
 
 def status_title(status: int) -> str:

@@ -17,15 +17,14 @@ from consent.choices import LegalBasis, Reason
 from consent.gate import Decision
 from consent.ldv import Trace
 from consent.models import Doelbinding
-from core.api_problems import ApiProblem
+from core.api_problems import ApiProblem, ProblemCode
 from core.api_schemas import RequestSchema
 from notifications.delivery.services import delivery_status_for
-from notifications.intake.services import KEY_REUSED, REPLAYED, IntakeRefused, notification_submit
+from notifications.intake.services import REPLAYED, IntakeRefused, notification_submit
 from notifications.models import Notification
 from profiles.models import Identity
 
 router = Router(tags=["meldingen"])
-NOT_FOUND = "not_found"
 
 # MessageKind without the portal's own security notices.
 SENDABLE = Literal["ontvangstbevestiging", "statuswijziging", "besluit", "actie_nodig"]
@@ -90,16 +89,18 @@ def melding_versturen(request, melding: MeldingIn):
             idempotency_key=melding.idempotentieSleutel,
         )
     except IntakeRefused as refused:
-        if refused.code == KEY_REUSED:
+        if refused.code == ProblemCode.IDEMPOTENCY_KEY_REUSED:
             raise ApiProblem(
                 409,
                 "Conflict",
                 "This idempotency key was used before for another message. Use a new key.",
-                code=KEY_REUSED,
+                code=ProblemCode.IDEMPOTENCY_KEY_REUSED,
             ) from refused
         refuse(doelbinding, refused.code)
     except ValidationError as invalid:
-        problem = ApiProblem(400, "Invalid input", "The message is not valid.", code="invalid")
+        problem = ApiProblem(
+            400, "Invalid input", "The message is not valid.", code=ProblemCode.INVALID
+        )
         problem.invalid_params = [
             {"name": name, "reason": " ".join(str(m) for m in messages)}
             for name, messages in invalid.message_dict.items()
@@ -149,7 +150,7 @@ class _Refusal:
             trace=self.trace,
             started=self.started,
         )
-        if reason == NOT_FOUND:
+        if reason == Reason.NOT_FOUND:
             raise ApiProblem(
                 404, "Not found", "There is no profile for this identifier.", code=reason
             )
@@ -181,7 +182,7 @@ def _recipient(identificatie: Identificatie, doelbinding: Doelbinding, refuse: _
     current = doelbinding.current_version
     if current is not None and current.legal_basis == LegalBasis.CONSENT:
         refuse(doelbinding, Reason.NO_CONSENT)
-    refuse(doelbinding, NOT_FOUND)
+    refuse(doelbinding, Reason.NOT_FOUND)
 
 
 def _out(notification: Notification, *, received: str | None = None) -> dict:

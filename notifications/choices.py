@@ -17,6 +17,21 @@ class Channel(models.TextChoices):
     POST = "post", _("letter by post")
 
 
+# The sets of channels the rules speak of, each with one name (values as stored, in the order
+# pages show them).
+# In the portal itself: the message box, which always keeps a copy and uses no contact data.
+IN_PORTAL = (str(Channel.INBOX),)
+# Outside the portal: what a person can choose per organisation, the preference table's columns.
+OUTSIDE_PORTAL = (str(Channel.EMAIL), str(Channel.SMS), str(Channel.POST))
+# Sent at once through a gateway (SMTP, SMS) to a confirmed address or number; these can end
+# uncertain or failed, after which staff may send again or post takes over. Post waits for
+# the daily batch instead.
+BY_GATEWAY = (str(Channel.EMAIL), str(Channel.SMS))
+# What the general contact preference gives without a choice per organisation.
+DIGITAL = (str(Channel.INBOX), str(Channel.EMAIL))
+BY_POST = (str(Channel.INBOX), str(Channel.POST))
+
+
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     # Handed to the sender, or the worker stopped mid-way: never resent without a person's say.

@@ -3,13 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications.preferences.selectors import CHOOSABLE_KINDS, OUTSIDE_CHANNELS
+from notifications.choices import OUTSIDE_PORTAL, Channel
+from notifications.preferences.selectors import CHOOSABLE_KINDS
 from notifications.selectors import PORTAL
 
 CHANNEL_LABELS = {
-    "email": _("E-mail"),
-    "sms": _("Text message"),
-    "post": _("Post"),
+    str(Channel.EMAIL): _("E-mail"),
+    str(Channel.SMS): _("Text message"),
+    str(Channel.POST): _("Post"),
 }
 PORTAL_NAME = "Mijn Omgeving Zakelijk"
 ALL = "alle"
@@ -53,7 +54,7 @@ class ChannelChoicesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in CHOOSABLE_KINDS:
             self.fields[kind] = forms.MultipleChoiceField(
-                choices=[(c, CHANNEL_LABELS[c]) for c in OUTSIDE_CHANNELS],
+                choices=[(c, CHANNEL_LABELS[c]) for c in OUTSIDE_PORTAL],
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Doelbinding, Organisation
-from notifications.choices import Channel, DeliveryStatus, MessageKind
+from notifications.choices import IN_PORTAL, OUTSIDE_PORTAL, Channel, DeliveryStatus, MessageKind
 from profiles.models import Profile
 
 
@@ -50,17 +50,8 @@ class ChannelPreference(models.Model):
 
     @property
     def channels(self) -> list[str]:
-        chosen = [Channel.INBOX]
-        chosen += [
-            c
-            for c, on in (
-                (Channel.EMAIL, self.email),
-                (Channel.SMS, self.sms),
-                (Channel.POST, self.post),
-            )
-            if on
-        ]
-        return [str(c) for c in chosen]
+        # The flags are named after the channels outside the portal: email, sms, post.
+        return [*IN_PORTAL, *(channel for channel in OUTSIDE_PORTAL if getattr(self, channel))]
 
 
 class Notification(models.Model):

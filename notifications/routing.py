@@ -10,13 +10,12 @@ from consent.models import Consent, Doelbinding, Organisation
 from notifications.choices import Channel
 from profiles.models import Profile
 
-# The profile data each channel uses; the inbox uses none.
+# The profile data each channel outside the portal (OUTSIDE_PORTAL) uses; the inbox uses none.
 CHANNEL_FIELD = {
     str(Channel.EMAIL): str(DataField.EMAIL),
     str(Channel.SMS): str(DataField.PHONE),
     str(Channel.POST): str(DataField.POSTAL_ADDRESS),
 }
-OUTSIDE_PORTAL = tuple(CHANNEL_FIELD)
 LOOK_UP = object()  # may_process fetches the consent itself
 
 

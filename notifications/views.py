@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from notifications.choices import MessageKind
+from notifications.choices import OUTSIDE_PORTAL, Channel, MessageKind
 from notifications.forms import (
     CHANNEL_LABELS,
     PORTAL_NAME,
@@ -30,7 +30,6 @@ from notifications.inbox_services import inbox_message_mark_read, inbox_message_
 from notifications.preferences import services as rules
 from notifications.preferences.selectors import (
     CHOOSABLE_KINDS,
-    OUTSIDE_CHANNELS,
     active_organisation,
     channel_preference_overview,
 )
@@ -63,17 +62,17 @@ _PROBLEMS = {
     rules.POST_NOT_POSSIBLE: POST_NOT_POSSIBLE,
 }
 _UNAVAILABLE = {
-    "email": (
+    str(Channel.EMAIL): (
         _("You cannot choose e-mail yet: you do not have a confirmed e-mail address."),
         _("Add an e-mail address"),
         ("profiles:contact_change", ["e-mailadres"]),
     ),
-    "sms": (
+    str(Channel.SMS): (
         _("You cannot choose text message yet: you do not have a confirmed phone number."),
         _("Add a phone number"),
         ("profiles:contact_change", ["telefoonnummer"]),
     ),
-    "post": (
+    str(Channel.POST): (
         _("You cannot choose post yet: you do not have a postal address."),
         _("Add a postal address"),
         ("profiles:address_where", []),
@@ -178,7 +177,7 @@ def _rows(form, shown: dict[str, set[str]], reachable: set[str]) -> list[dict]:
         field = form[kind]
         checked = set(form.data.getlist(field.html_name)) if form.is_bound else shown[kind]
         cells, enabled = [], 0
-        for channel in OUTSIDE_CHANNELS:
+        for channel in OUTSIDE_PORTAL:
             possible = channel in reachable
             cell_id = f"{field.auto_id}_{enabled}" if possible else f"{field.auto_id}_{channel}_off"
             enabled += possible
@@ -229,14 +228,14 @@ def _preferences_page(request, profile, *, bound=None, status=200):
         "tables": tables,
         "bound_form": bound,
         "unavailable": _unavailable(overview.reachable),
-        "channels": [CHANNEL_LABELS[c] for c in OUTSIDE_CHANNELS],
+        "channels": [CHANNEL_LABELS[c] for c in OUTSIDE_PORTAL],
         "kinds": [(MessageKind(k).label, _KIND_TEXTS[k]) for k in CHOOSABLE_KINDS],
     }
     return render(request, "notifications/preferences.html", context, status=status)
 
 
 def _channels_text(channels: set[str]) -> str:
-    labels = [str(CHANNEL_LABELS[c]) for c in OUTSIDE_CHANNELS if c in channels]
+    labels = [str(CHANNEL_LABELS[c]) for c in OUTSIDE_PORTAL if c in channels]
     return ", ".join(labels) if labels else str(_("Only in the message box"))
 
 
@@ -247,7 +246,7 @@ def _conflict_page(request, organisation, conflict: rules.Conflict):
     rows = []
     for kind in CHOOSABLE_KINDS:
         yours = conflict.yours.get(kind, conflict.current[kind])
-        hidden += [(f"{prefix}-{kind}", c) for c in OUTSIDE_CHANNELS if c in yours]
+        hidden += [(f"{prefix}-{kind}", c) for c in OUTSIDE_PORTAL if c in yours]
         rows.append(
             {
                 "label": MessageKind(kind).label,

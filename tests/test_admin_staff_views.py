@@ -10,10 +10,10 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from consent.choices import Outcome
+from consent.choices import Outcome, Reason
 from consent.ldv import pseudonym_for
 from consent.models import ProcessingRecord
-from consent.receivers import STAFF_VIEW, staff_view_record
+from consent.receivers import staff_view_record
 from profiles.choices import Register
 from profiles.models import Terugmelding
 from profiles.signals import personal_data_shown
@@ -53,7 +53,7 @@ def test_looking_at_a_profile_leaves_a_record_naming_the_staff_member(client, su
     assert (record.staff_member, record.outcome, record.reason) == (
         "beheerder",
         Outcome.ALLOWED,
-        STAFF_VIEW,
+        Reason.STAFF_VIEW,
     )
     assert record.fields == "contact_preference,identity,language,name"
     assert record.activity_id.endswith("/verwerkingsactiviteiten/beheer-gegevens-inzien")

@@ -12,9 +12,10 @@ from django_tasks_db.models import DBTaskResult
 
 from consent.choices import DataField, DoelbindingStatus, LegalBasis, Reason
 from consent.services import consent_give, consent_withdraw
+from core.api_problems import ProblemCode
 from notifications.choices import Channel, DeliveryStatus, MessageKind
 from notifications.intake.bulk import notification_submit_bulk
-from notifications.intake.services import DUPLICATE, KEY_REUSED, REPLAYED, IntakeRefused
+from notifications.intake.services import DUPLICATE, REPLAYED, IntakeRefused
 from notifications.models import ChannelPreference, Delivery, InboxMessage, Notification
 from profiles.choices import ContactPreference
 from profiles.models import ContactDetail, Profile
@@ -72,7 +73,7 @@ def test_a_key_reused_for_another_message_is_refused_and_changes_nothing(gemeent
     with pytest.raises(IntakeRefused) as refused:
         submit(gemeente, doelbinding, person, subject="Iets anders")
 
-    assert refused.value.code == KEY_REUSED
+    assert refused.value.code == ProblemCode.IDEMPOTENCY_KEY_REUSED
     assert Notification.objects.count() == 1
 
 

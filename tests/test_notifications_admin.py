@@ -14,12 +14,13 @@ from django.utils import timezone
 from consent.choices import DataField, LegalBasis
 from consent.models import ProcessingRecord
 from notifications.choices import Channel, DeliveryStatus, MessageKind
+from notifications.delivery.batch import deliveries_attempt
 from notifications.delivery.services import SENDING
 from notifications.models import Delivery, Notification
 from profiles.choices import ContactPreference
 from profiles.preference.services import contact_preference_update
 from tests.factories import make_doelbinding, make_organisation, make_profile
-from tests.support.notifications import confirmed, legal_task, submit, with_address
+from tests.support.notifications import DB_TASKS, confirmed, legal_task, submit, with_address
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,24 @@ def test_staff_see_why_a_channel_was_refused(client, staff, aadorp):
 
     assert "het doel geldt niet voor deze gegevens" in detail  # e-mail: not covered
     assert "mislukt" in detail
+
+
+def test_staff_read_in_words_that_the_address_was_gone_when_the_email_was_due(
+    client, staff, aadorp, settings
+):
+    settings.TASKS = DB_TASKS  # intake only queues: the person removes the address meanwhile
+    person = make_profile()
+    address = confirmed(person)
+    notification = submit(aadorp, legal_task(aadorp), person).notification
+    address.delete()
+    email = notification.deliveries.get(channel=Channel.EMAIL)
+
+    deliveries_attempt(delivery_ids=[email.pk])
+
+    email.refresh_from_db()
+    assert (email.status, email.last_error) == (DeliveryStatus.FAILED, "no_confirmed_address")
+    detail = text(client.get(url("delivery", "change", email.pk)))
+    assert "er is geen bevestigd e-mailadres of telefoonnummer" in detail
 
 
 def test_a_message_is_never_changed_or_deleted_in_the_admin(client, staff, aadorp):

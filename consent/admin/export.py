@@ -2,13 +2,13 @@
 
 import csv
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consent.choices import LegalBasis
-from consent.models import DoelbindingVersion
+from consent.models import ConsentQuerySet, DoelbindingVersion
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -25,6 +25,7 @@ def consent_count_rows(doelbindingen: QuerySet) -> QuerySet:
     Consents point at the version the person read, so counting per version shows how many
     still rely on an older text.
     """
+    in_force = ConsentQuerySet.active_q("consents__")
     return (
         DoelbindingVersion.objects.filter(doelbinding__in=doelbindingen.order_by().values("pk"))
         .values(
@@ -35,8 +36,8 @@ def consent_count_rows(doelbindingen: QuerySet) -> QuerySet:
             "doelbinding__organisation__name",
         )
         .annotate(
-            active=Count("consents", filter=Q(consents__withdrawn_at__isnull=True)),
-            withdrawn=Count("consents", filter=Q(consents__withdrawn_at__isnull=False)),
+            active=Count("consents", filter=in_force),
+            withdrawn=Count("consents", filter=~in_force),
         )
         .order_by("doelbinding__organisation__name", "doelbinding_id", "number")
     )

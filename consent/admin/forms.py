@@ -159,7 +159,7 @@ class ConsentStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "active":
-            return queryset.filter(withdrawn_at__isnull=True)
+            return queryset.active()
         if self.value() == "withdrawn":
-            return queryset.filter(withdrawn_at__isnull=False)
+            return queryset.withdrawn()
         return queryset

@@ -11,11 +11,11 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from consent.api.selectors import active_consents, doelbinding_with_current_version
-from consent.choices import LegalBasis, Reason
+from consent.choices import DataField, LegalBasis, Reason
 from consent.gate import Decision, may_process
 from consent.ldv import LogUnavailable, Trace, processing_records_write, subject_pseudonym
 from consent.models import Doelbinding, DoelbindingVersion
-from core.api_problems import ApiProblem
+from core.api_problems import ApiProblem, ProblemCode
 from core.api_schemas import RequestSchema
 from profiles.sharing import Shareable, shareable_by_identity
 from profiles.validators import is_kvk_number, is_vestigingsnummer, passes_elfproef
@@ -183,9 +183,9 @@ def _title(status: int) -> str:
 
 
 def _detail(code: str) -> str:
-    if code == "not_found":
+    if code == Reason.NOT_FOUND:
         return "There is no profile for this identifier."
-    if code == "invalid_identifier":
+    if code == ProblemCode.INVALID_IDENTIFIER:
         return "This is not a valid number of this type."
     return REFUSALS.get(code, (403, "Not allowed."))[1]
 
@@ -293,7 +293,7 @@ def _log(request, trace, started, doelbinding: Doelbinding | None, decided: list
             503,
             "Service unavailable",
             "The processing could not be logged, so no data is given. Try again later.",
-            code="log_unavailable",
+            code=Reason.LOG_UNAVAILABLE,
         ) from exc
 
 
@@ -304,9 +304,11 @@ def _key(identificatie: Identificatie) -> tuple[str, str, str]:
 def _result(entry, doelbinding, version) -> BulkResultaat:
     identificatie, found, decision = entry
     if decision is None:
-        return BulkResultaat(identificatie=identificatie, status=400, code="invalid_identifier")
+        return BulkResultaat(
+            identificatie=identificatie, status=400, code=ProblemCode.INVALID_IDENTIFIER
+        )
     if not decision.allowed:
-        status = 404 if decision.reason == "not_found" else 403
+        status = 404 if decision.reason == Reason.NOT_FOUND else 403
         return BulkResultaat(identificatie=identificatie, status=status, code=decision.reason)
     return BulkResultaat(
         identificatie=identificatie,
@@ -323,7 +325,7 @@ def _unknown_subject(organisation, doelbinding: Doelbinding, wanted) -> Decision
     """
     decision = may_process(organisation, doelbinding, None, wanted, consent=None)
     if decision.allowed:
-        return Decision(False, "not_found", version_id=decision.version_id)
+        return Decision(False, Reason.NOT_FOUND, version_id=decision.version_id)
     return decision
 
 
@@ -333,18 +335,18 @@ def _gegevens(identificatie, doelbinding, version, decision: Decision, found: Sh
         "doelbinding": doelbinding.pk,
         "doelbindingVersie": version.number,
     }
-    if "email" in decision.fields and found.email:
+    if DataField.EMAIL in decision.fields and found.email:
         out["emailadres"] = {
             "waarde": found.email.value,
             "geverifieerdOp": found.email.verified_at,
         }
-    if "phone" in decision.fields and found.phone:
+    if DataField.PHONE in decision.fields and found.phone:
         out["telefoonnummer"] = {
             "waarde": found.phone.value,
             "geverifieerdOp": found.phone.verified_at,
         }
     address = found.postal_address
-    if "postal_address" in decision.fields and address:
+    if DataField.POSTAL_ADDRESS in decision.fields and address:
         out["postadres"] = {
             "land": address.country,
             "regels": address.lines,
@@ -352,6 +354,6 @@ def _gegevens(identificatie, doelbinding, version, decision: Decision, found: Sh
             "huisnummer": address.house_number or None,
             "gewijzigdOp": address.updated_at,
         }
-    if "contact_preference" in decision.fields:
+    if DataField.CONTACT_PREFERENCE in decision.fields:
         out["contactvoorkeur"] = found.contact_preference
     return out

@@ -49,6 +49,7 @@ def active_consents(doelbinding_id: int, profile_ids: list[int]) -> dict[int, Co
     if not profile_ids:
         return {}
     marks = ", ".join(["%s"] * len(profile_ids))
+    # Consent.objects.active() in SQL: a consent that is not withdrawn.
     rows = sql.fetch(
         f"SELECT {sql.columns(Consent, 'c')}, {sql.columns(DoelbindingVersion, 'v')} "
         f"FROM {sql.table(Consent)} c "

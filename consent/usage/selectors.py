@@ -50,8 +50,8 @@ REFUSAL_EXPLANATIONS = {
         "The organisation asked for details that it may not use for this purpose. "
         "The organisation did not receive any details."
     ),
-    # Written when nobody with this number had a profile yet (consent/api.py, _unknown_subject).
-    "not_found": _(
+    # Written when nobody with this number had a profile yet (consent.api.endpoints).
+    Reason.NOT_FOUND: _(
         "At that time you had no details on this website. "
         "The organisation did not receive any details."
     ),

@@ -25,13 +25,13 @@ from consent.admin import OrganisationScopedAdmin, own_organisation_ids
 from consent.choices import DoelbindingStatus, LegalBasis, Reason
 from consent.ldv import LogUnavailable
 from consent.models import Doelbinding, DoelbindingVersion
+from core.api_problems import ProblemCode
 from notifications.admin.forms import NO_PROFILE, NotificationSendForm
 from notifications.choices import Channel, DeliveryStatus
 from notifications.delivery import post as post_batch
 from notifications.delivery.render import message_id_for
 from notifications.delivery.services import SENDING, delivery_mark_sent, delivery_send_again
 from notifications.intake.services import (
-    KEY_REUSED,
     IntakeRefused,
     IntakeResult,
     notification_submit,
@@ -221,7 +221,7 @@ class NotificationAdmin(OrganisationScopedAdmin):
 
 
 def _refusal_text(code: str) -> str:
-    if code == KEY_REUSED:
+    if code == ProblemCode.IDEMPOTENCY_KEY_REUSED:
         return gettext("This form was already sent with other content. Open a new form.")
     label = dict(Reason.choices).get(code, code)
     return gettext("This message cannot be sent: %(reason)s.") % {"reason": label}

@@ -43,7 +43,7 @@ from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from consent.choices import LegalBasis
+from consent.choices import LegalBasis, Reason
 from consent.ldv import LogUnavailable, Trace, processing_records_write, pseudonym_for
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
 from notifications.choices import Channel, DeliveryStatus
@@ -58,8 +58,8 @@ from notifications.delivery.services import (
 )
 from notifications.inbox_services import inbox_messages_create
 from notifications.models import Delivery, Notification
+from notifications.preferences.channels import CONTACT_KIND
 from notifications.routing import channel_decision
-from profiles.choices import ContactKind
 from profiles.models import ContactDetail
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,6 @@ logger = logging.getLogger(__name__)
 # (an SMS gateway answers in tenths of a second) then leaves few rows uncertain after a kill.
 FLUSH_SECONDS = 1.0
 NOT_WAITING = "not_waiting"
-CONTACT_KIND = {str(Channel.EMAIL): ContactKind.EMAIL, str(Channel.SMS): ContactKind.PHONE}
 
 
 @dataclass
@@ -132,7 +131,7 @@ def _claim(delivery_ids: list[int]) -> Claimed:
                 continue
             row.address = addresses.get((notification.recipient_id, CONTACT_KIND[row.channel]))
             if not row.address:
-                refused.append((row, "no_confirmed_address"))
+                refused.append((row, Reason.NO_CONFIRMED_ADDRESS))
                 continue
             try:
                 if row.channel == Channel.EMAIL:
@@ -205,11 +204,14 @@ def _active_consents(rows: list[Delivery]) -> dict[tuple[int, int], Consent]:
     }
     if not pairs:
         return {}
-    found = Consent.objects.filter(
-        profile_id__in={p for p, _ in pairs},
-        doelbinding_id__in={d for _, d in pairs},
-        withdrawn_at=None,
-    ).select_related("version")
+    found = (
+        Consent.objects.active()
+        .filter(
+            profile_id__in={p for p, _ in pairs},
+            doelbinding_id__in={d for _, d in pairs},
+        )
+        .select_related("version")
+    )
     return {(c.profile_id, c.doelbinding_id): c for c in found}
 
 
@@ -254,7 +256,7 @@ def _logged(ready: list, started, retry: list) -> list[Delivery]:
                 started_at=started,
             )
         except LogUnavailable:
-            retry.extend((row, "log_unavailable") for row, _ in group)
+            retry.extend((row, Reason.LOG_UNAVAILABLE) for row, _ in group)
             continue
         allowed.extend(row for row, _ in group)
     return allowed

@@ -32,13 +32,13 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.choices import Channel, DeliveryStatus
+from notifications.choices import BY_GATEWAY, OUTSIDE_PORTAL, Channel, DeliveryStatus
 from notifications.delivery.enqueue import enqueue_deliveries
 from notifications.delivery.policy import batch_size, max_attempts, retry_delay, stalled_after
 from notifications.delivery.sending import DeliveryError
 from notifications.models import Delivery, Notification
 from notifications.preferences.channels import reachable_channels
-from notifications.routing import OUTSIDE_PORTAL, channel_decision
+from notifications.routing import channel_decision
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def _fallback(failed: Delivery) -> Delivery | None:
     Only if the person has a postal address and the purpose covers it; at most one letter per
     notification (the database's unique constraint holds that too).
     """
-    if failed.channel not in (Channel.EMAIL, Channel.SMS):
+    if failed.channel not in BY_GATEWAY:
         return None
     notification = failed.notification
     others = Delivery.objects.filter(notification=notification, channel__in=OUTSIDE_PORTAL)
@@ -183,7 +183,7 @@ def delivery_send_again(*, delivery: Delivery) -> bool:
     with transaction.atomic():
         updated = Delivery.objects.filter(
             pk=delivery.pk,
-            channel__in=[Channel.EMAIL, Channel.SMS],
+            channel__in=BY_GATEWAY,
             status__in=[SENDING, DeliveryStatus.FAILED],
         ).update(status=DeliveryStatus.QUEUED, next_attempt_at=timezone.now(), attempts=0)
         if updated:

@@ -8,7 +8,6 @@ primary key and each commits by itself, so memory stays flat however many people
 and running the same job again with the same key only fills in who is missing.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,7 +17,6 @@ from django.utils import timezone
 
 from consent.choices import LegalBasis, Reason
 from consent.models import Consent, Doelbinding, Organisation
-from notifications.choices import Channel
 from notifications.intake.services import (
     IntakeRefused,
     Recipient,
@@ -31,10 +29,10 @@ from notifications.intake.services import (
     plan_channels,
 )
 from notifications.models import ChannelPreference, Notification
+from notifications.preferences.channels import reachable_channels_for
 from notifications.preferences.selectors import default_choice
-from profiles.choices import ContactKind
 from profiles.locks import people_lock
-from profiles.models import ContactDetail, PostalAddress, Profile
+from profiles.models import Profile
 
 # Each person's key is "<job key>/<profile id>", within Notification.idempotency_key's 100.
 MAX_JOB_KEY = 80
@@ -50,22 +48,9 @@ class BulkSummary:
 
 
 def _recipients(profiles: list[Profile], *, organisation, doelbinding, kind) -> list[Recipient]:
-    """What routing needs for a batch of people, in at most four queries.
-
-    The reachable channels follow notifications.preferences.channels.reachable_channels (a confirmed
-    e-mail address, a confirmed phone number, a postal address), read for the whole batch.
-    """
+    """What routing needs for a batch of people, in at most four queries."""
     ids = [p.pk for p in profiles]
-    confirmed = defaultdict(set)
-    for profile_id, contact_kind in (
-        ContactDetail.objects.confirmed()
-        .filter(profile_id__in=ids)
-        .values_list("profile_id", "kind")
-    ):
-        confirmed[profile_id].add(contact_kind)
-    with_address = set(
-        PostalAddress.objects.filter(profile_id__in=ids).values_list("profile_id", flat=True)
-    )
+    reachable = reachable_channels_for(ids)
     choices = {
         row.profile_id: row
         for row in ChannelPreference.objects.filter(
@@ -77,28 +62,19 @@ def _recipients(profiles: list[Profile], *, organisation, doelbinding, kind) -> 
     if version and version.legal_basis == LegalBasis.CONSENT:
         consents = {
             c.profile_id: c
-            for c in Consent.objects.filter(
-                doelbinding=doelbinding, profile_id__in=ids, withdrawn_at=None
-            ).select_related("version")
+            for c in Consent.objects.active()
+            .filter(doelbinding=doelbinding, profile_id__in=ids)
+            .select_related("version")
         }
-    recipients = []
-    for profile in profiles:
-        reachable = {str(Channel.INBOX)}
-        if ContactKind.EMAIL in confirmed[profile.pk]:
-            reachable.add(str(Channel.EMAIL))
-        if ContactKind.PHONE in confirmed[profile.pk]:
-            reachable.add(str(Channel.SMS))
-        if profile.pk in with_address:
-            reachable.add(str(Channel.POST))
-        recipients.append(
-            Recipient(
-                profile=profile,
-                reachable=reachable,
-                choice=choices.get(profile.pk) or default_choice(profile, organisation, kind),
-                consent=consents.get(profile.pk),
-            )
+    return [
+        Recipient(
+            profile=profile,
+            reachable=reachable[profile.pk],
+            choice=choices.get(profile.pk) or default_choice(profile, organisation, kind),
+            consent=consents.get(profile.pk),
         )
-    return recipients
+        for profile in profiles
+    ]
 
 
 def _originals(

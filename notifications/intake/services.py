@@ -31,12 +31,13 @@ from django.utils import timezone
 from consent.choices import DataField, Reason
 from consent.gate import may_process
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
-from notifications.choices import Channel, DeliveryStatus
+from core.api_problems import ProblemCode
+from notifications.choices import OUTSIDE_PORTAL, Channel, DeliveryStatus
 from notifications.delivery.enqueue import enqueue_deliveries
 from notifications.models import ChannelPreference, Delivery, Notification
 from notifications.preferences.channels import channels_for, reachable_channels
 from notifications.preferences.selectors import default_choice
-from notifications.routing import CHANNEL_FIELD, LOOK_UP, OUTSIDE_PORTAL, channel_decision
+from notifications.routing import CHANNEL_FIELD, LOOK_UP, channel_decision
 from profiles.locks import person_lock
 from profiles.models import Profile
 
@@ -54,11 +55,11 @@ SENDER_REASONS = frozenset(
         Reason.EXPIRED,
     }
 )
-KEY_REUSED = "idempotency_key_reused"
 
 
 class IntakeRefused(Exception):
-    """The message is not accepted at all; `code` is a consent.choices.Reason or KEY_REUSED."""
+    """The message is not accepted at all; `code` is a consent.choices.Reason, or
+    ProblemCode.IDEMPOTENCY_KEY_REUSED."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -241,7 +242,7 @@ def _replay(existing: Notification, recipient: Profile, content: dict) -> Intake
     )
     if not same:
         # A key reused for another message is a bug at the sender: saying so beats silence.
-        raise IntakeRefused(KEY_REUSED)
+        raise IntakeRefused(ProblemCode.IDEMPOTENCY_KEY_REUSED)
     return IntakeResult(existing, REPLAYED)
 
 

@@ -5,33 +5,50 @@ choice for this organisation and kind, the general contact preference decides. "
 always reaches the person outside the portal: when no chosen channel can, post does.
 """
 
+from collections.abc import Iterable
+
 from consent.models import Organisation
-from notifications.choices import Channel, MessageKind
+from notifications.choices import BY_POST, DIGITAL, IN_PORTAL, Channel, MessageKind
 from notifications.models import ChannelPreference
 from profiles.choices import ContactKind, ContactPreference
 from profiles.models import ContactDetail, PostalAddress, Profile
 
+# The confirmed contact detail each channel outside the portal needs; post needs an address.
+CONTACT_KIND = {str(Channel.EMAIL): ContactKind.EMAIL, str(Channel.SMS): ContactKind.PHONE}
+_CHANNEL_OF_KIND = {str(kind): channel for channel, kind in CONTACT_KIND.items()}
+
+
+def reachable_channels_for(profile_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Per person, the channels they can be reached on at all, in two queries however many.
+
+    The inbox always; e-mail and SMS with a confirmed address or number; post with an address.
+    """
+    ids = list(profile_ids)
+    reachable = {profile_id: {str(Channel.INBOX)} for profile_id in ids}
+    for profile_id, kind in (
+        ContactDetail.objects.confirmed()
+        .filter(profile_id__in=ids)
+        .values_list("profile_id", "kind")
+    ):
+        if kind in _CHANNEL_OF_KIND:
+            reachable[profile_id].add(_CHANNEL_OF_KIND[kind])
+    for profile_id in PostalAddress.objects.filter(profile_id__in=ids).values_list(
+        "profile_id", flat=True
+    ):
+        reachable[profile_id].add(str(Channel.POST))
+    return reachable
+
 
 def reachable_channels(profile: Profile) -> set[str]:
     """The channels this person can be reached on at all."""
-    confirmed = set(
-        ContactDetail.objects.confirmed().filter(profile=profile).values_list("kind", flat=True)
-    )
-    channels = {str(Channel.INBOX)}
-    if ContactKind.EMAIL in confirmed:
-        channels.add(str(Channel.EMAIL))
-    if ContactKind.PHONE in confirmed:
-        channels.add(str(Channel.SMS))
-    if PostalAddress.objects.filter(profile=profile).exists():
-        channels.add(str(Channel.POST))
-    return channels
+    return reachable_channels_for([profile.pk])[profile.pk]
 
 
 def default_channels(profile: Profile) -> list[str]:
     """Without a choice per organisation: the general preference (digitaal is the default)."""
     if profile.contact_preference == ContactPreference.POST:
-        return [Channel.INBOX, Channel.POST]
-    return [Channel.INBOX, Channel.EMAIL]
+        return list(BY_POST)
+    return list(DIGITAL)
 
 
 def channels_for(
@@ -50,7 +67,7 @@ def channels_for(
         ).first()
     wanted = choice.channels if choice else default_channels(profile)
     channels = [str(c) for c in wanted if str(c) in reachable]
-    only_inbox = channels == [Channel.INBOX]
+    only_inbox = tuple(channels) == IN_PORTAL
     if kind == MessageKind.ACTION_NEEDED and only_inbox and Channel.POST in reachable:
         channels.append(str(Channel.POST))
     if Channel.INBOX not in channels:

@@ -4,15 +4,13 @@ import hashlib
 from dataclasses import dataclass, field
 
 from consent.models import Organisation
-from notifications.choices import Channel, MessageKind
+from notifications.choices import IN_PORTAL, OUTSIDE_PORTAL, Channel, MessageKind
 from notifications.models import ChannelPreference
 from notifications.preferences.channels import channels_for, default_channels, reachable_channels
 from profiles.models import Profile
 
 # What a person chooses per organisation: every kind but security notices, which always come.
 CHOOSABLE_KINDS = [str(k) for k in MessageKind if k != MessageKind.SECURITY]
-# The channels besides the inbox, in the order of the table's columns.
-OUTSIDE_CHANNELS = [str(Channel.EMAIL), str(Channel.SMS), str(Channel.POST)]
 
 
 def preferences_version(rows) -> str:
@@ -51,7 +49,7 @@ def shown_channels(
     used = channels_for(
         profile=profile, organisation=organisation, kind=kind, reachable=reachable, choice=choice
     )
-    return set(used) - {str(Channel.INBOX)}
+    return set(used).difference(IN_PORTAL)
 
 
 @dataclass
@@ -69,7 +67,7 @@ class PreferenceOverview:
 
     @property
     def can_choose(self) -> bool:
-        return bool(self.reachable - {str(Channel.INBOX)})
+        return any(channel in self.reachable for channel in OUTSIDE_PORTAL)
 
 
 def channel_preference_overview(profile: Profile) -> PreferenceOverview:

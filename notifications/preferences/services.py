@@ -12,15 +12,10 @@ Rules (the routing itself lives in notifications.preferences.channels):
 from django.db import transaction
 
 from consent.models import Organisation
-from notifications.choices import Channel, MessageKind
+from notifications.choices import IN_PORTAL, OUTSIDE_PORTAL, Channel, MessageKind
 from notifications.models import ChannelPreference
 from notifications.preferences.channels import reachable_channels
-from notifications.preferences.selectors import (
-    CHOOSABLE_KINDS,
-    OUTSIDE_CHANNELS,
-    preferences_version,
-    shown_channels,
-)
+from notifications.preferences.selectors import CHOOSABLE_KINDS, preferences_version, shown_channels
 from profiles.locks import person_lock
 from profiles.models import Profile
 
@@ -57,12 +52,12 @@ class Conflict(Exception):
 def _check(choices: dict[str, set[str]], reachable: set[str]) -> list[tuple[str, str]]:
     problems = []
     chosen = set().union(*choices.values()) if choices else set()
-    for channel in OUTSIDE_CHANNELS:
+    for channel in OUTSIDE_PORTAL:
         if channel in chosen and channel not in reachable:
             problems.append(("", _NOT_POSSIBLE[channel]))
     action = str(MessageKind.ACTION_NEEDED)
     # Only a rule the person can keep: with no address or number at all, the inbox is all there is.
-    can_reach_outside = bool(reachable - {str(Channel.INBOX)})
+    can_reach_outside = any(channel in reachable for channel in OUTSIDE_PORTAL)
     if action in choices and not choices[action] and can_reach_outside:
         problems.append((action, ACTION_NEEDED_OUTSIDE_INBOX))
     return problems
@@ -81,7 +76,7 @@ def channel_preferences_save(
     `choices` maps a kind to the channels chosen for it; a kind left out is not touched.
     """
     person_lock(profile)  # one save per person at a time, before this app's rows (locks.py)
-    choices = {k: set(v) - {str(Channel.INBOX)} for k, v in choices.items() if k in CHOOSABLE_KINDS}
+    choices = {k: set(v).difference(IN_PORTAL) for k, v in choices.items() if k in CHOOSABLE_KINDS}
     reachable = reachable_channels(profile)
     problems = _check(choices, reachable)
     if problems:
@@ -115,6 +110,6 @@ def channel_preferences_save(
             organisation=organisation,
             kind=kind,
             # The model's flags are named after the channels: email, sms, post.
-            defaults={channel: channel in wanted for channel in OUTSIDE_CHANNELS},
+            defaults={channel: channel in wanted for channel in OUTSIDE_PORTAL},
         )
     return changed
