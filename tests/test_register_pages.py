@@ -37,6 +37,7 @@ def brp(settings):
         settings.REGISTER_BRP_BACKEND = "http"
         settings.REGISTER_BRP_URL = fake.url
         settings.REGISTER_BRP_API_KEY = API_KEY
+        settings.REGISTER_BRP_TIMEOUT = 10  # a loaded CI machine answers slowly
         yield fake
 
 
@@ -46,6 +47,7 @@ def bag(settings):
         settings.REGISTER_BAG_BACKEND = "http"
         settings.REGISTER_BAG_URL = fake.url
         settings.REGISTER_BAG_API_KEY = API_KEY
+        settings.REGISTER_BAG_TIMEOUT = 10  # a loaded CI machine answers slowly
         yield fake
 
 
