@@ -9,6 +9,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from config.env import DEBUG, env, required
+from config.integrations.database import PREPARED, prepared_alias
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -98,12 +99,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 # No check query before each request's first query: it cost the API read a round trip. A
 # connection the server dropped fails one request (a 503 for the API), then Django replaces it.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
-# The organisation API's hand-written statements are prepared on PostgreSQL (config/sql.py).
-# Django's own queries bind on the client, which psycopg never prepares, so this threshold
-# only reaches those statements. Off for a pooler that cannot keep prepared statements.
+# The organisation API's hand-written statements (core/sql.py) are prepared on PostgreSQL, on a
+# second alias to the same database (config/integrations/database.py). Off for a pooler that
+# cannot keep prepared statements: then they run on `default`, where nothing is prepared.
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
-if DATABASE_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
+_prepared = prepared_alias(DATABASES["default"], enabled=DATABASE_PREPARED_STATEMENTS)
+if _prepared:
+    DATABASES[PREPARED] = _prepared
+DATABASE_ROUTERS = ["config.integrations.database.DefaultOnlyRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Language and time ---------------------------------------------------------------------

@@ -139,8 +139,10 @@ def _insert(rows: list[ProcessingRecord]) -> None:
     """One INSERT statement for all rows: all are stored or none.
 
     Outside a transaction that statement commits on its own, in one round trip (bulk_create
-    would add BEGIN and COMMIT: two more on every API read). Inside a caller's transaction a
-    savepoint keeps a refused insert from spoiling the rest of it.
+    would add BEGIN and COMMIT: two more on every API read); on PostgreSQL it runs on the
+    prepared connection of core/sql.py and has committed when sql.execute returns. Inside a
+    caller's transaction it runs in that transaction (core/sql.py sees to that), so it commits
+    or rolls back with it, and a savepoint keeps a refused insert from spoiling the rest of it.
     """
     if not rows:
         return

@@ -3,16 +3,18 @@
 Django builds the SQL of a queryset anew every time it runs. On the organisation API's read
 that building cost more than the database work itself (about 1.5 ms of a 6 ms read), so the
 read's lookups are written once as SQL. The column lists and the conversion of values come
-from the models, so a new field or another database needs no change in those queries.
+from the models, so a new field or another database needs no change in those queries. On
+PostgreSQL they are also prepared, on a connection of their own (database() below).
 
 Use it only where a profile shows the need; everywhere else the ORM is clearer.
 """
 
 from functools import cache
 
-import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+
+PREPARED = "prepared"  # the alias of config/integrations/database.py, when there is one
 
 
 def quote(name: str) -> str:
@@ -53,6 +55,8 @@ def instance(model: type[models.Model], row, start: int = 0):
     values = list(row[start : start + width(model)])
     if values[_pk_position(model)] is None:
         return None
+    # Whichever connection read the row: the instance belongs to `default` (models are read and
+    # written there; the router keeps them there), and both aliases convert alike.
     db = connections[DEFAULT_DB_ALIAS]  # `connection` looks itself up on every attribute
     for position, convs, column in _converters(model, db.vendor):
         value = values[position]
@@ -68,30 +72,31 @@ def _pk_position(model: type[models.Model]) -> int:
 
 
 def fetch(statement: str, params) -> list[tuple]:
-    with _cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
+    with database().cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchall()
 
 
 def execute(statement: str, params) -> None:
-    with _cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
+    """Run one statement. Outside a transaction it commits by itself before this returns."""
+    with database().cursor() as cursor:
         cursor.execute(statement, params)
 
 
-def _cursor(db):
-    """Django's cursor; on PostgreSQL one that binds on the server, so each statement is
-    prepared once per connection and PostgreSQL does not plan it again on every request.
+def database():
+    """The connection the statements run on: Django's public cursor on one alias or the other.
 
-    Django keeps psycopg from preparing, for connection poolers that cannot keep prepared
-    statements (PgBouncer before 1.21); config/settings.py lets these statements be prepared
-    unless DATABASE_PREPARED_STATEMENTS=false. While queries are logged (DEBUG, or a test
-    counting them) Django's own cursor runs them, because Django can only show the SQL of a
-    statement it bound itself.
+    On PostgreSQL that is the alias `prepared` (config/integrations/database.py): a connection
+    of its own, always in autocommit, that binds parameters on the server, so each statement
+    is prepared once per connection and PostgreSQL does not plan it again on every request.
+    It is `default` where that alias does not exist (SQLite; DATABASE_PREPARED_STATEMENTS=false)
+    and whenever `default` is inside a transaction: a statement there must see the rows that
+    transaction wrote and a write must commit or roll back with it, which a second connection
+    cannot do (it would not see those rows, and a record that refers to one would fail its
+    foreign key). The organisation API's read runs outside any transaction, so it is prepared;
+    so are the tests that run outside one (tests/support/prepared.py).
     """
-    if db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS or db.queries_logged:
-        return db.cursor()
-    db.close_if_health_check_failed()
-    db.ensure_connection()
-    db.validate_thread_sharing()
-    # Django's wrapper still turns driver errors into django.db errors.
-    return db.make_cursor(psycopg.Cursor(db.connection))
+    default = connections[DEFAULT_DB_ALIAS]
+    if default.in_atomic_block or PREPARED not in settings.DATABASES:
+        return default
+    return connections[PREPARED]

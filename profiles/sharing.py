@@ -1,6 +1,6 @@
 """What an organisation could receive of a profile: its confirmed details only.
 
-Read for the organisation API in one SQL statement for any number of identifiers (config/sql.py
+Read for the organisation API in one SQL statement for any number of identifiers (core/sql.py
 says why it is SQL). The caller decides with consent.gate.may_process which parts leave.
 """
 

@@ -1,4 +1,4 @@
-"""The organisation API's lookups, one SQL statement each (config/sql.py says why).
+"""The organisation API's lookups, one SQL statement each (core/sql.py says why).
 
 Each returns model instances with the related rows the read needs already attached, so the
 gate (consent.gate.may_process) works on them without asking the database again.
