@@ -12,6 +12,9 @@ RUN apt-get update \
  && useradd --create-home --uid 10001 portal
 
 WORKDIR /app
+# The locked versions with their hashes first: this layer stays cached while only code changes.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml manage.py ./
 COPY config ./config
 COPY core ./core
@@ -21,8 +24,9 @@ COPY notifications ./notifications
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale
-# Editable, so settings find templates, static and locale beside the code in /app.
-RUN pip install -e .
+# Editable, so settings find templates, static and locale beside the code in /app; the
+# dependencies are in already, as locked.
+RUN pip install --no-deps -e .
 
 # Build-time only values: collectstatic and compilemessages need settings to load, nothing more.
 RUN DJANGO_DEBUG=true python manage.py collectstatic --no-input -v0 \

@@ -4,12 +4,24 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: run test lint format messages compilemessages migrations-check bench clean
+# The versions every install gets, with their hashes: requirements.lock for the image (main
+# dependencies), requirements-dev.lock for development and CI (with the dev extra). Only pip
+# reads them; `make lock` writes them with uv, from pyproject.toml.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+LOCK_VENV := .venv-lock
+UV := $(LOCK_VENV)/bin/uv
+UV_VERSION := 0.13.9
+UV_COMPILE := $(UV) pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --quiet --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: run test lint format messages compilemessages migrations-check bench lock clean
+
+$(VENV)/.installed: pyproject.toml $(DEV_LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 dev/broker/node_modules/.package-lock.json: dev/broker/package-lock.json
@@ -60,6 +72,17 @@ migrations-check: $(VENV)/.installed
 bench: $(VENV)/.installed
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(PY) $$b; done || echo "no benchmarks yet"
 
+# After a change of the dependencies in pyproject.toml: keeps every pin it can and adds what is
+# new. `make lock UPGRADE=1` moves everything to the newest versions pyproject.toml allows.
+# The image's lock is constrained by the dev lock, so the image runs the versions CI tested.
+lock: $(UV)
+	$(UV_COMPILE) --extra dev -o $(DEV_LOCK)
+	$(UV_COMPILE) -c $(DEV_LOCK) -o $(LOCK)
+
+$(UV):
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .hypothesis dev/broker/node_modules dev/axe/node_modules \
+	rm -rf $(VENV) $(LOCK_VENV) db.sqlite3 staticfiles .hypothesis dev/broker/node_modules dev/axe/node_modules \
 		dev/spectral/node_modules

@@ -175,6 +175,15 @@ API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 # process: with several gunicorn workers set CACHE_URL=redis://..., so they count together
 # (`manage.py check --deploy` warns).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Sites that share one Redis (acceptance beside production) keep their keys apart. Its own
+# variable: django-environ passes a key_prefix in CACHE_URL's query on in lower case, unread.
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that does not answer must not hold up a request: after a second it counts as
+    # unreachable (the API then answers without its rate limit). CACHE_URL's query may say else.
+    _redis_options = CACHES["default"].setdefault("OPTIONS", {})
+    _redis_options.setdefault("socket_connect_timeout", 1)
+    _redis_options.setdefault("socket_timeout", 1)
 
 AUTH_USER_MODEL = "auth.User"
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # an IP address is personal data we do not need

@@ -49,7 +49,7 @@ def shared_cache(settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 5
 
 
-def _another_worker_asks(client_pk: int, times: int) -> None:
+def _another_worker_asks(client_pk: int, times: int, key_prefix: str = "") -> None:
     code = (
         "import django; django.setup()\n"
         "from config.api import _rate_limit\n"
@@ -60,6 +60,7 @@ def _another_worker_asks(client_pk: int, times: int) -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "CACHE_URL": REDIS,
         "API_RATE_LIMIT_PER_MINUTE": "5",
+        "CACHE_KEY_PREFIX": key_prefix,
     }
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True
@@ -67,9 +68,13 @@ def _another_worker_asks(client_pk: int, times: int) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def test_two_worker_processes_count_against_one_limit(shared_cache):
+def _within_one_minute() -> None:
     if time.time() % 60 > 45:  # the count starts again each minute: not across that moment
         time.sleep(61 - time.time() % 60)
+
+
+def test_two_worker_processes_count_against_one_limit(shared_cache):
+    _within_one_minute()
     client = Client(10**9 + secrets.randbelow(10**9))  # a count of its own
 
     _another_worker_asks(client.pk, 3)
@@ -80,6 +85,55 @@ def test_two_worker_processes_count_against_one_limit(shared_cache):
         _rate_limit(client)
     assert refused.value.status == 429
     assert 0 < int(refused.value.headers["Retry-After"]) <= 60
+
+
+def test_two_sites_on_one_redis_count_apart_by_their_key_prefix(shared_cache, settings):
+    """Acceptance and production share a Redis: a client that used up its limit on one still
+    has its whole limit on the other, because each counts under its own CACHE_KEY_PREFIX."""
+    _within_one_minute()
+    client = Client(10**9 + secrets.randbelow(10**9))  # the same id on both sites
+    settings.CACHES = {"default": settings.CACHES["default"] | {"KEY_PREFIX": "acceptatie"}}
+    for _ in range(5):
+        _rate_limit(client)
+    with pytest.raises(ApiProblem):
+        _rate_limit(client)
+
+    _another_worker_asks(client.pk, 5, key_prefix="productie")  # none of the five refused
+
+    with pytest.raises(ApiProblem):
+        _rate_limit(client)  # and acceptance still counts its own
+
+
+def test_a_redis_that_does_not_answer_holds_the_api_up_for_a_second_at_most():
+    """Accepts connections and never answers (a hung server, a dropped network): the settings
+    give CACHE_URL's Redis timeouts, so the count gives up instead of waiting for ever."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the connection; nobody ever reads
+        code = (
+            "import django, time; django.setup()\n"
+            "from core.rate_limit import requests_counted\n"
+            "started = time.monotonic()\n"
+            "count = requests_counted('api-rate:1:0', timeout=60)\n"
+            "print(count, time.monotonic() - started)\n"
+        )
+        env = os.environ | {
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "CACHE_URL": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    count, seconds = done.stdout.split()
+    assert count == "0" and float(seconds) < 3
+    assert "rate limit not counted: the cache cannot be reached" in done.stderr + done.stdout
 
 
 @pytest.mark.django_db

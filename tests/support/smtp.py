@@ -3,6 +3,9 @@
 with smtp_server() as server:
     ...send mail to server.port...
     message = server.messages[0]  # an email.message.EmailMessage
+
+Keyword arguments go to aiosmtpd's Controller: ssl_context (TLS from the start), or
+tls_context with require_starttls, auth_required with an authenticator, timeout (idle seconds).
 """
 
 import contextlib
@@ -41,9 +44,9 @@ class SmtpServer:
 
 
 @contextlib.contextmanager
-def smtp_server(host: str = "127.0.0.1") -> Iterator[SmtpServer]:
+def smtp_server(host: str = "127.0.0.1", **options) -> Iterator[SmtpServer]:
     server = SmtpServer(host=host, port=free_port())
-    controller = Controller(server, hostname=host, port=server.port)
+    controller = Controller(server, hostname=host, port=server.port, **options)
     controller.start()
     try:
         yield server
