@@ -6,9 +6,7 @@ are then required) or `demo-down` (a register that never answers, to see how pag
 Production never shows demo data by accident: it must ask for it.
 """
 
-from django.core.exceptions import ImproperlyConfigured
-
-from config.env import DEBUG, env, required
+from config.env import DEBUG, env, one_of, required
 
 # Only the settings: a star import must not rebind env or required in config.settings.
 __all__ = [
@@ -27,16 +25,23 @@ __all__ = [
 ]
 
 _BACKENDS = ("demo", "http", "demo-down")
+_TITLES = {"KVK": "KvK Basisprofiel API", "BRP": "BRP bevragen API", "BAG": "BAG bevragen API"}
 
 
 def _register(name: str) -> tuple[str, str, str, float]:
-    backend = env.str(f"REGISTER_{name}_BACKEND", default="demo" if DEBUG else "http")
-    if backend not in _BACKENDS:
-        raise ImproperlyConfigured(
-            f"REGISTER_{name}_BACKEND is {backend!r}: set it to one of {', '.join(_BACKENDS)}."
-        )
+    backend = one_of(f"REGISTER_{name}_BACKEND", _BACKENDS, default="demo" if DEBUG else "http")
+    demo = f"REGISTER_{name}_BACKEND=demo for built-in test data"
     if backend == "http":
-        url, key = required(f"REGISTER_{name}_URL"), required(f"REGISTER_{name}_API_KEY")
+        url = required(
+            f"REGISTER_{name}_URL",
+            remedy=f"set the base URL of the {_TITLES[name]} (REGISTER_{name}_BACKEND is http)",
+            alternative=demo,
+        )
+        key = required(
+            f"REGISTER_{name}_API_KEY",
+            remedy=f"set the API key of the {_TITLES[name]} (REGISTER_{name}_BACKEND is http)",
+            alternative=demo,
+        )
     else:
         url = env.str(f"REGISTER_{name}_URL", default="")
         key = env.str(f"REGISTER_{name}_API_KEY", default="")
