@@ -47,13 +47,16 @@ class PortalEnv(environ.Env):
         if cast is bool and raw is not None and raw.strip().lower() not in TRUE_WORDS | FALSE_WORDS:
             # environ reads any unknown word as False; a typo must not switch a setting off.
             self.note(var, f"is {raw!r}", "set true or false.")
-            return default
+            return None if default is self.NOTSET else default
         try:
             return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
         except (ValueError, ImproperlyConfigured):
             kind = {int: "a whole number", float: "a number"}.get(cast, "a valid value")
+            if raw is None:  # asked for without a default
+                self.note(var, "is not set", f"set {kind}.")
+                return None
             self.note(var, f"is {raw!r}", f"set {kind}, or leave it out for the default.")
-            return default
+            return None if default is self.NOTSET else default
 
 
 env = PortalEnv()
