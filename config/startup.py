@@ -58,13 +58,18 @@ def problems_before_start(*, serving: bool) -> list[str]:
     return settings_problems() + (static_files_problems() if serving else [])
 
 
-def stop_on_problems(*, serving: bool) -> None:
-    """Print every problem at once to stderr and exit 1, without a traceback; else return."""
+# For config/wsgi.py and config/asgi.py: gunicorn stops when a worker exits with 3 ("failed to
+# boot"); with any other code it starts the worker again, forever. Other servers see non-zero.
+WORKER_BOOT_ERROR = 3
+
+
+def stop_on_problems(*, serving: bool, exit_code: int = 1) -> None:
+    """Print every problem at once to stderr and exit, without a traceback; else return."""
     problems = problems_before_start(serving=serving)
     if problems:
         sys.stderr.write(problems_message(problems))
         sys.stderr.flush()
-        raise SystemExit(1)
+        raise SystemExit(exit_code)
 
 
 def stop_before_command(argv: list[str]) -> None:

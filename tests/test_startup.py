@@ -15,6 +15,7 @@ ENTRY_POINTS = {
     "manage.py migrate": lambda env: manage("migrate", env=env),
     "manage.py db_worker": lambda env: manage("db_worker", env=env),
     "gunicorn": gunicorn,
+    "gunicorn without our config": lambda env: gunicorn(env, config=False),
     "config.wsgi": lambda env: python("import config.wsgi", env),
     "config.asgi": lambda env: python("import config.asgi", env),
 }
@@ -23,9 +24,9 @@ ENTRY_POINTS = {
 @pytest.mark.parametrize("entry_point", ENTRY_POINTS)
 def test_a_bare_environment_names_every_missing_setting_at_once(entry_point):
     result = ENTRY_POINTS[entry_point]({})
-    assert result.returncode == 1, result.stderr
+    assert result.returncode != 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("The portal cannot start."), result.stderr
+    assert "The portal cannot start. Solve these " in result.stderr, result.stderr
     missing = [name for name in REQUIRED if f"  - {name} is not set: " not in result.stderr]
     assert missing == [], result.stderr
 

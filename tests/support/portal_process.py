@@ -67,9 +67,11 @@ def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     return run([sys.executable, "manage.py", *args], env)
 
 
-def gunicorn(env: dict) -> subprocess.CompletedProcess:
-    """gunicorn as production starts it; only for starts that are expected to stop by themselves."""
-    return run([str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"], env)
+def gunicorn(env: dict, *, config: bool = True) -> subprocess.CompletedProcess:
+    """gunicorn as production starts it (or bare, without config/gunicorn.py); only for starts
+    that are expected to stop by themselves."""
+    options = ["-c", "config/gunicorn.py"] if config else ["--bind", "127.0.0.1:0"]
+    return run([str(BIN / "gunicorn"), *options, "config.wsgi"], env)
 
 
 def python(code: str, env: dict) -> subprocess.CompletedProcess:
