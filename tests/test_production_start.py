@@ -6,6 +6,7 @@ required in CI.
 """
 
 import os
+import re
 import secrets
 import subprocess
 import time
@@ -34,14 +35,7 @@ def fresh_database(db):
             pytest.fail("CI runs the production start on PostgreSQL: set DATABASE_URL")
         pytest.skip("the production start needs DATABASE_URL to PostgreSQL")
     name = f"{connection.settings_dict['NAME']}_start"
-    server = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    conninfo = psycopg.conninfo.make_conninfo(
-        host=server["HOST"] or "127.0.0.1",
-        port=server["PORT"] or 5432,
-        user=server["USER"],
-        password=server["PASSWORD"] or None,
-        dbname="postgres",
-    )
+    conninfo = psycopg_conninfo(os.environ["DATABASE_URL"], dbname="postgres")
     with psycopg.connect(conninfo, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -79,6 +73,23 @@ def production_env(database_url: str, static_root: Path, broker, port: int) -> d
         "GUNICORN_WORKERS": "2",
         "LOG_LEVEL": "WARNING",
     }
+
+
+def psycopg_conninfo(database_url: str, *, dbname: str = "") -> str:
+    database = environ.Env.db_url_config(database_url)
+    return psycopg.conninfo.make_conninfo(
+        host=database["HOST"] or "127.0.0.1",
+        port=database["PORT"] or 5432,
+        user=database["USER"],
+        password=database["PASSWORD"] or None,
+        dbname=dbname or database["NAME"],
+    )
+
+
+def readme_worker_query() -> str:
+    """The query "What to watch" gives for the worker's queue."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    return re.search(r"`(SELECT min\(enqueued_at\)[^`]+)`", readme).group(1)
 
 
 def step(*args: str, env: dict) -> None:
@@ -120,6 +131,9 @@ def test_the_documented_steps_start_a_working_portal(fresh_database, dev_broker,
     step("check_settings", env=env)
     step("notifications_recover", env=env)
     step("db_worker", "--batch", "--no-startup-delay", env=env)
+    with psycopg.connect(psycopg_conninfo(fresh_database)) as database:
+        oldest_waiting = database.execute(readme_worker_query()).fetchone()[0]
+    assert oldest_waiting is None  # the README's worker check runs, and the queue is empty
 
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
