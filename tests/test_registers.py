@@ -20,6 +20,7 @@ from profiles.registers.errors import REGISTER_NAMES
 from profiles.registers.kvk import HttpKvkClient, parse_full_address
 from profiles.registers.records import Address, Name, normalise_postcode
 from tests.support.http_peer import http_peer, unused_port
+from tests.support.portal_process import EXIT_ON_NOTED_PROBLEMS
 
 REPO = Path(__file__).resolve().parents[1]
 BURGER_BSN = "999993653"
@@ -246,7 +247,7 @@ def test_register_settings_come_from_the_environment(env, started, output):
     code = (
         "from config.integrations import registers as r; print(r.REGISTER_KVK_BACKEND, "
         "r.REGISTER_BRP_BACKEND, r.REGISTER_BAG_BACKEND, r.REGISTER_BRP_URL or '-', "
-        "r.REGISTER_BAG_TIMEOUT)"
+        "r.REGISTER_BAG_TIMEOUT); " + EXIT_ON_NOTED_PROBLEMS
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=clean, capture_output=True, text=True

@@ -51,6 +51,13 @@ REQUIRED = (
 )
 
 
+# For code that imports a settings module itself: stop as the entry points do (config/startup).
+EXIT_ON_NOTED_PROBLEMS = (
+    "from config.env import env; import sys; "
+    "env.problems and sys.exit('\\n'.join(str(p) for p in env.problems.values()))"
+)
+
+
 def bare_env(env: dict) -> dict:
     """Only PATH, HOME and LANG from this process, plus `env`."""
     clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
