@@ -102,7 +102,7 @@ def test_the_readme_lists_each_account_with_its_password_and_organisation(accoun
 def test_outside_development_it_refuses_and_writes_nothing(tmp_path):
     database = tmp_path / "production.sqlite3"
     env = PRODUCTION_ENV | {"DATABASE_URL": f"sqlite:///{database}"}
-    migrated = manage("migrate", "--no-input", "-v0", env=env)
+    migrated = manage("migrate", "--no-input", "-v0", env=env, timeout=300)
     assert migrated.returncode == 0, migrated.stderr
 
     result = manage("load_demo_data", env=env)

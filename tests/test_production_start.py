@@ -93,7 +93,8 @@ def readme_worker_query() -> str:
 
 
 def step(*args: str, env: dict) -> None:
-    result = manage(*args, env=env)
+    # Minutes, not seconds: migrate and collectstatic on a busy machine take their time.
+    result = manage(*args, env=env, timeout=600)
     assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stderr[-3000:]}"
 
 
@@ -106,7 +107,7 @@ def translations_compiled() -> bool:
     )
 
 
-def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
+def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert server.poll() is None, server.communicate()[1][-3000:]

@@ -29,7 +29,7 @@ def test_sqlite_options_are_for_files_only():
 
 def test_overlapping_writers_and_the_worker_never_meet_a_locked_database(tmp_path):
     env = {"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    migrated = manage("migrate", "--no-input", "-v0", env=env)
+    migrated = manage("migrate", "--no-input", "-v0", env=env, timeout=300)
     assert migrated.returncode == 0, migrated.stderr
     journal = manage(
         "shell",

@@ -70,8 +70,8 @@ def run(args: list[str], env: dict, *, timeout: float = 60) -> subprocess.Comple
     )
 
 
-def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return run([sys.executable, "manage.py", *args], env)
+def manage(*args: str, env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
+    return run([sys.executable, "manage.py", *args], env, timeout=timeout)
 
 
 def gunicorn(env: dict, *, config: bool = True) -> subprocess.CompletedProcess:
