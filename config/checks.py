@@ -1,10 +1,11 @@
-"""Deployment checks (`manage.py check --deploy`) for what the portal needs beyond Django's own."""
-
-import os
+"""System checks for what the portal needs beyond Django's own (`manage.py check --deploy`)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connection
+
+from config.env import env
+from config.startup import settings_problems, static_files_problems
 
 LOCAL_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -15,7 +16,7 @@ LOCAL_CACHES = (
 @register(deploy=True)
 def shared_cache_for_several_workers(app_configs, **kwargs):
     """The API's rate limit counts in the cache: a cache per process multiplies the limit."""
-    workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+    workers = env.int("GUNICORN_WORKERS", default=3)
     backend = settings.CACHES["default"]["BACKEND"]
     if workers > 1 and backend in LOCAL_CACHES:
         return [
@@ -56,3 +57,14 @@ def portal_role_cannot_empty_the_log(app_configs, databases=None, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def settings_are_complete(app_configs, **kwargs):
+    """Every missing or invalid setting, as manage.py and the servers refuse to start with them."""
+    return [Error(problem, id="portal.E001") for problem in settings_problems()]
+
+
+@register(deploy=True)
+def static_files_are_collected(app_configs, **kwargs):
+    return [Error(problem, id="portal.E002") for problem in static_files_problems()]

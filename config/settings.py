@@ -1,19 +1,24 @@
 """Settings for Mijn Omgeving Zakelijk.
 
 Every value comes from the environment (see the table in README.md). Outside DEBUG nothing
-secret has a default: a missing value stops start-up with one sentence that says what to set.
+secret has a default. A missing or invalid value is noted, not raised (config/env.py): the entry
+points stop with one message that lists every problem at once (config/startup.py).
 """
 
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import DEBUG, env, required
-from config.integrations.database import PREPARED, prepared_alias
+from config.env import DEBUG, env, parsed, required
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = required("DJANGO_SECRET_KEY", dev_default="development-only-not-a-secret")
+SECRET_KEY = required(
+    "DJANGO_SECRET_KEY",
+    remedy="set a long random value, e.g. the output of "
+    '`python -c "import secrets; print(secrets.token_urlsafe(50))"`',
+    dev_default="development-only-not-a-secret",
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 # Proxies whose X-Forwarded-For names the visitor (for throttling per visitor).
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
@@ -87,26 +92,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Database ------------------------------------------------------------------------------
-# Development runs on an embedded SQLite file; production and CI on PostgreSQL.
-DATABASES = {
-    "default": env.db_url_config(
-        required("DATABASE_URL", dev_default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-    )
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-# No check query before each request's first query: it cost the API read a round trip. A
-# connection the server dropped fails one request (a 503 for the API), then Django replaces it.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False)
-# The organisation API's hand-written statements (core/sql.py) are prepared on PostgreSQL, on a
-# second alias to the same database (config/integrations/database.py). Off for a pooler that
-# cannot keep prepared statements: then they run on `default`, where nothing is prepared.
-DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
-_prepared = prepared_alias(DATABASES["default"], enabled=DATABASE_PREPARED_STATEMENTS)
-if _prepared:
-    DATABASES[PREPARED] = _prepared
-DATABASE_ROUTERS = ["config.integrations.database.DefaultOnlyRouter"]
+# --- Database: config/integrations/database.py --------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Language and time ---------------------------------------------------------------------
@@ -121,7 +107,8 @@ USE_TZ = True
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the files whitenoise serves, with the manifest of their hashed names.
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -157,6 +144,7 @@ SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- Integrations --------------------------------------------------------------------------
 from config.integrations.csp import content_security_policy  # noqa: E402
+from config.integrations.database import *  # noqa: E402,F403
 from config.integrations.email import *  # noqa: E402,F403
 from config.integrations.logging import logging_config  # noqa: E402
 from config.integrations.notifications import *  # noqa: E402,F403
@@ -174,7 +162,15 @@ API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 # The API's rate limit and the register answers live in this cache. In memory it belongs to one
 # process: with several gunicorn workers set CACHE_URL=redis://..., so they count together
 # (`manage.py check --deploy` warns).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": parsed(
+        "CACHE_URL",
+        env.str("CACHE_URL", default="locmemcache://"),
+        env.cache_url_config,
+        example="redis://cache.example.nl:6379/0",
+        stand_in=env.cache_url_config("locmemcache://"),
+    )
+}
 # Sites that share one Redis (acceptance beside production) keep their keys apart. Its own
 # variable: django-environ passes a key_prefix in CACHE_URL's query on in lower case, unread.
 CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")

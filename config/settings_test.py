@@ -50,3 +50,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+from config.env import env  # noqa: E402
+from config.startup import problems_message  # noqa: E402
+
+# A test run on stand-in values would prove nothing: stop as the portal would.
+if env.problems:
+    raise SystemExit(problems_message([str(p) for p in env.problems.values()]))

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from tests.test_settings import PRODUCTION_ENV, start_portal
+from tests.support.portal_process import PRODUCTION_ENV, python
 
 
 def test_healthz_says_the_process_is_up(client):
@@ -21,6 +21,7 @@ def test_readyz_says_ready_when_the_database_answers(client):
 def test_readyz_answers_503_when_the_database_is_unreachable():
     # A real portal process pointed at a PostgreSQL port where nothing listens.
     code = (
+        "import django; django.setup(); "
         "from django.test import Client; r = Client().get('/readyz'); "
         "print(r.status_code); print(r.content.decode())"
     )
@@ -30,7 +31,7 @@ def test_readyz_answers_503_when_the_database_is_unreachable():
         "DJANGO_HTTPS": "false",
         "LOG_LEVEL": "CRITICAL",
     }
-    result = start_portal(env, code)
+    result = python(code, env)
     status, body = result.stdout.strip().splitlines()[-2:]
     assert status == "503", result.stderr
     assert json.loads(body) == {"status": "unavailable", "database": "unreachable"}

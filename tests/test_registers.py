@@ -20,6 +20,7 @@ from profiles.registers.demo import DemoBagClient, DemoBrpClient, DemoKvkClient
 from profiles.registers.errors import REGISTER_NAMES
 from profiles.registers.kvk import HttpKvkClient, parse_full_address
 from profiles.registers.records import Address, Name, Residence, normalise_postcode
+from tests.support.portal_process import EXIT_ON_NOTED_PROBLEMS
 
 REPO = Path(__file__).resolve().parents[1]
 BURGER_BSN = "999993653"
@@ -192,7 +193,7 @@ def test_register_settings_come_from_the_environment(env, started, output):
     code = (
         "from config.integrations import registers as r; print(r.REGISTER_KVK_BACKEND, "
         "r.REGISTER_BRP_BACKEND, r.REGISTER_BAG_BACKEND, r.REGISTER_BRP_URL or '-', "
-        "r.REGISTER_BAG_TIMEOUT)"
+        "r.REGISTER_BAG_TIMEOUT); " + EXIT_ON_NOTED_PROBLEMS
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=clean, capture_output=True, text=True
@@ -222,7 +223,7 @@ _CERT = {
         ({"REGISTER_BRP_OAUTH_SCOPE": "brp"}, "REGISTER_BRP_OAUTH_TOKEN_URL is not set"),
         (
             _OAUTH | {"REGISTER_BRP_OAUTH_TOKEN_URL": "http://brp.example/token"},
-            "REGISTER_BRP_OAUTH_TOKEN_URL must start with https:// outside development",
+            "REGISTER_BRP_OAUTH_TOKEN_URL does not start with https://",
         ),
         (_OAUTH | {"REGISTER_BRP_CLIENT_CERT": "{dir}/client.crt"}, "REGISTER_BRP_CLIENT_KEY is"),
         (
@@ -235,14 +236,15 @@ _CERT = {
         ),
     ],
 )
-def test_a_way_in_given_by_halves_stops_start_up_with_one_sentence(tmp_path, env, output):
+def test_a_way_in_given_by_halves_stops_start_up_saying_what_to_set(tmp_path, env, output):
     (tmp_path / "client.crt").write_text("certificate")
     (tmp_path / "client.key").write_text("key")
     env = {key: value.format(dir=tmp_path) for key, value in (_HTTP_BRP | env).items()}
     clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ} | env
     code = (
         "from config.integrations import registers as r; print(r.REGISTER_BRP_API_KEY or '-', "
-        "r.REGISTER_BRP_OAUTH_TOKEN_URL or '-', r.REGISTER_BRP_CLIENT_CERT or '-')"
+        "r.REGISTER_BRP_OAUTH_TOKEN_URL or '-', r.REGISTER_BRP_CLIENT_CERT or '-'); "
+        + EXIT_ON_NOTED_PROBLEMS
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=clean, capture_output=True, text=True
@@ -252,6 +254,5 @@ def test_a_way_in_given_by_halves_stops_start_up_with_one_sentence(tmp_path, env
     if result.returncode == 0:
         assert result.stdout.strip() == output
     else:
-        sentence = result.stderr.strip().splitlines()[-1]
-        assert sentence.startswith("django.core.exceptions.ImproperlyConfigured: ")
-        assert output in sentence
+        assert output in result.stderr
+        assert "Traceback" not in result.stderr

@@ -1,50 +1,12 @@
-"""Production start-up: nothing secret has a default, and the portal says what is missing."""
-
-import os
-import subprocess
-import sys
-from pathlib import Path
+"""Production settings: nothing secret has a default, and each missing value is named."""
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-
-PRODUCTION_ENV = {
-    "DJANGO_SECRET_KEY": "a-long-production-secret-for-this-test-only",
-    "DATABASE_URL": "postgres://portal@db.invalid/portal",
-    "OIDC_RP_CLIENT_ID": "portal",
-    "OIDC_RP_CLIENT_SECRET": "secret",
-    "OIDC_OP_DISCOVERY_URL": "https://broker.example/.well-known/openid-configuration",
-    "PSEUDONYM_KEY": "pseudonym-key",
-    "LDV_SUBJECT_KEY": "ldv-key",
-    "SMS_GATEWAY_URL": "https://sms.example/v1/messages",
-    "SMS_GATEWAY_API_KEY": "sms-key",
-    "EMAIL_URL": "smtp+tls://portal:secret@smtp.example:587",
-    "DEFAULT_FROM_EMAIL": "Mijn Omgeving Zakelijk <noreply@example.nl>",
-    **{
-        f"REGISTER_{name}_{part}": value
-        for name in ("KVK", "BRP", "BAG")
-        for part, value in (("URL", f"https://{name.lower()}.example/api"), ("API_KEY", "key"))
-    },
-}
-
-
-def start_portal(env: dict, code: str = "print('started')") -> subprocess.CompletedProcess:
-    """Start Django with production settings and only the given environment (no test values)."""
-    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
-    clean |= env | {"DJANGO_SETTINGS_MODULE": "config.settings"}
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=REPO,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.support.portal_process import PRODUCTION_ENV, manage, python
 
 
 def test_production_settings_start_when_everything_is_set():
-    result = start_portal(PRODUCTION_ENV)
+    result = manage("shell", "-c", "print('started')", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
 
@@ -69,9 +31,31 @@ def test_production_settings_start_when_everything_is_set():
     ],
 )
 def test_production_refuses_to_start_without_a_required_setting(missing):
-    result = start_portal({k: v for k, v in PRODUCTION_ENV.items() if k != missing})
-    assert result.returncode != 0
-    assert f"{missing} is not set: set it in the environment" in result.stderr
+    result = manage("migrate", env={k: v for k, v in PRODUCTION_ENV.items() if k != missing})
+    assert result.returncode == 1
+    assert f"  - {missing} is not set: set " in result.stderr
+    assert "Solve this problem" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "alternative"),
+    [
+        ("REGISTER_KVK_URL", "or REGISTER_KVK_BACKEND=demo for built-in test data"),
+        ("SMS_GATEWAY_API_KEY", "or SMS_BACKEND=console to print text messages"),
+        ("EMAIL_URL", "or EMAIL_URL=consolemail:// to print mail"),
+        ("OIDC_OP_DISCOVERY_URL", "or set all of OIDC_OP_AUTHORIZATION_ENDPOINT"),
+    ],
+)
+def test_a_missing_setting_with_an_alternative_names_it(missing, alternative):
+    result = manage("migrate", env={k: v for k, v in PRODUCTION_ENV.items() if k != missing})
+    assert alternative in result.stderr
+
+
+def test_an_alternative_value_is_enough_to_start():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if not k.startswith(("SMS_", "REGISTER_KVK"))}
+    env |= {"SMS_BACKEND": "console", "REGISTER_KVK_BACKEND": "demo"}
+    result = manage("shell", "-c", "print('started')", env=env)
+    assert result.returncode == 0, result.stderr
 
 
 def test_explicit_broker_endpoints_replace_the_discovery_url():
@@ -82,16 +66,17 @@ def test_explicit_broker_endpoints_replace_the_discovery_url():
         "OIDC_OP_USER_ENDPOINT": "https://broker.example/userinfo",
         "OIDC_OP_JWKS_ENDPOINT": "https://broker.example/jwks",
     }
-    result = start_portal(env)
+    result = manage("shell", "-c", "print('started')", env=env)
     assert result.returncode == 0, result.stderr
 
 
 def test_production_defaults_are_safe():
-    result = start_portal(
-        PRODUCTION_ENV,
+    result = python(
+        "import django; django.setup(); "
         "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, "
         "s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE, "
         "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)",
+        PRODUCTION_ENV,
     )
     assert result.stdout.split() == ["False", "True", "True", "Lax", "True", "True", "31536000"], (
         result.stderr
@@ -99,8 +84,9 @@ def test_production_defaults_are_safe():
 
 
 def test_development_starts_without_any_setting():
-    result = start_portal(
-        {"DJANGO_DEBUG": "true"},
+    result = python(
+        "import django; django.setup(); "
         "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        {"DJANGO_DEBUG": "true"},
     )
     assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr

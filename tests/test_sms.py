@@ -20,6 +20,7 @@ from core.sms import (
     sms_gateway,
 )
 from tests.support.http_peer import http_peer, unused_port
+from tests.support.portal_process import EXIT_ON_NOTED_PROBLEMS
 
 REPO = Path(__file__).resolve().parents[1]
 NUMBER = "+31612345678"
@@ -136,7 +137,7 @@ def test_sms_settings_come_from_the_environment(env, started, output):
     clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ} | env
     code = (
         "from config.integrations import sms as s; "
-        "print(s.SMS_BACKEND, s.SMS_GATEWAY_URL, s.SMS_GATEWAY_TIMEOUT)"
+        "print(s.SMS_BACKEND, s.SMS_GATEWAY_URL, s.SMS_GATEWAY_TIMEOUT); " + EXIT_ON_NOTED_PROBLEMS
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=clean, capture_output=True, text=True

@@ -9,8 +9,16 @@ from config.env import env, required
 
 _DEV_BROKER = "http://127.0.0.1:8090"
 
-OIDC_RP_CLIENT_ID = required("OIDC_RP_CLIENT_ID", dev_default="mijn-omgeving-dev")
-OIDC_RP_CLIENT_SECRET = required("OIDC_RP_CLIENT_SECRET", dev_default="dev-broker-secret")
+OIDC_RP_CLIENT_ID = required(
+    "OIDC_RP_CLIENT_ID",
+    remedy="set the portal's client id at the login broker",
+    dev_default="mijn-omgeving-dev",
+)
+OIDC_RP_CLIENT_SECRET = required(
+    "OIDC_RP_CLIENT_SECRET",
+    remedy="set the portal's client secret at the login broker",
+    dev_default="dev-broker-secret",
+)
 OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
@@ -36,7 +44,11 @@ OIDC_OP_DISCOVERY_URL = (
     env.str("OIDC_OP_DISCOVERY_URL", default="")
     if _explicit_complete
     else required(
-        "OIDC_OP_DISCOVERY_URL", dev_default=f"{_DEV_BROKER}/.well-known/openid-configuration"
+        "OIDC_OP_DISCOVERY_URL",
+        remedy="set the broker's /.well-known/openid-configuration URL",
+        dev_default=f"{_DEV_BROKER}/.well-known/openid-configuration",
+        alternative="set all of OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, "
+        "OIDC_OP_USER_ENDPOINT and OIDC_OP_JWKS_ENDPOINT",
     )
 )
 OIDC_OP_EXPLICIT_ENDPOINTS = {k: v for k, v in _explicit.items() if v}
@@ -137,10 +149,15 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Pseudonyms of acting persons in the audit trail are keyed hashes; the key is a secret.
-PSEUDONYM_KEY = required("PSEUDONYM_KEY", dev_default="development-only-pseudonym-key")
+_KEY = 'a long random value of its own, kept safe: see "Keys" in README.md'
+PSEUDONYM_KEY = required(
+    "PSEUDONYM_KEY", remedy=f"set {_KEY}", dev_default="development-only-pseudonym-key"
+)
 # Data subjects in the processing log (Logboek Dataverwerkingen): its own key, so the two
 # pseudonym sets cannot be linked.
-LDV_SUBJECT_KEY = required("LDV_SUBJECT_KEY", dev_default="development-only-ldv-key")
+LDV_SUBJECT_KEY = required(
+    "LDV_SUBJECT_KEY", remedy=f"set {_KEY}", dev_default="development-only-ldv-key"
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -59,13 +59,14 @@ function freshSigningKey() {
 // --- redirect URIs -------------------------------------------------------------
 
 // Tests run Django on random ports, so besides the registered URIs the broker
-// accepts any plain-http redirect to a local development host.
+// accepts any redirect to a local development host: plain http, or https for a
+// production-like start behind a proxy (tests/test_production_start.py).
 const DEV_HOSTS = new Set(['127.0.0.1', 'localhost', 'testserver']);
 
 function isDevUri(value) {
   try {
     const url = new URL(value);
-    return url.protocol === 'http:' && DEV_HOSTS.has(url.hostname)
+    return ['http:', 'https:'].includes(url.protocol) && DEV_HOSTS.has(url.hostname)
       && !url.hash && !url.username && !url.password;
   } catch {
     return false;

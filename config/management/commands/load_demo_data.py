@@ -1,12 +1,20 @@
-"""Demo organisations and identities for development. Running it again changes nothing."""
+"""Demo organisations, identities and admin accounts for development. Running it again changes
+nothing. It refuses outside DEBUG: the demo accounts' passwords are published in README.md."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
+from config.demo_accounts import ACCOUNTS, demo_accounts_load
 from consent.choices import DataField, DoelbindingStatus, LegalBasis, OrganisationKind
 from consent.models import Doelbinding, Organisation
 from consent.services import doelbinding_activate, doelbinding_version_save
 from profiles.choices import IdentityType
 from profiles.services import profile_get_or_create
+
+NOT_IN_PRODUCTION = (
+    "load_demo_data only runs in development (DJANGO_DEBUG=true), because it makes admin "
+    "accounts whose passwords are published in README.md."
+)
 
 ORGANISATIONS = [
     (
@@ -78,9 +86,11 @@ DOELBINDINGEN = [
 
 
 class Command(BaseCommand):
-    help = "Load demo organisations and identities (development only)."
+    help = "Load demo organisations, identities and admin accounts (development only)."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(NOT_IN_PRODUCTION)
         for name, oin, kind, email in ORGANISATIONS:
             Organisation.objects.update_or_create(
                 oin=oin, defaults={"name": name, "kind": kind, "email": email}
@@ -110,7 +120,9 @@ class Command(BaseCommand):
                 retention="Tot 2 jaar na het laatste contact",
             )
             doelbinding_activate(doelbinding=doelbinding)
+        made = demo_accounts_load()
         self.stdout.write(
             f"Demo data: {len(ORGANISATIONS)} organisations, {len(DOELBINDINGEN)} purposes, "
-            f"{len(IDENTITIES)} identities."
+            f"{len(IDENTITIES)} identities, {len(ACCOUNTS)} admin accounts at /beheer/ "
+            f"({len(made)} new; their passwords are in README.md)."
         )
