@@ -47,7 +47,8 @@ get_or_post = require_http_methods(["GET", "POST"])
 
 
 def _overview():
-    return redirect(reverse("profiles:overview") + "#contact-details")
+    # No fragment: the confirmation at the top of the page is what the person should meet first.
+    return redirect("profiles:overview")
 
 
 def _data(request):

@@ -107,7 +107,8 @@ def _flow_end(request, kind: str) -> None:
 
 
 def _overview_url() -> str:
-    return reverse("profiles:overview") + "#contact-details"
+    # No fragment: the confirmation at the top of the page is what the person should meet first.
+    return reverse("profiles:overview")
 
 
 # --- pages -------------------------------------------------------------------------------------
