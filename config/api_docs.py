@@ -15,10 +15,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from config.api import api
+from config.api_texts import OPENAPI_TEXTS
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Deep enough for every schema we have; a guard against a schema that refers to itself.
@@ -37,11 +40,33 @@ TYPE_EXAMPLES = {"string": "string", "integer": 1, "number": 1.5, "boolean": Tru
 
 
 @dataclass(frozen=True)
+class PageText:
+    """A text of the OpenAPI document as the page shows it, and the language it is in."""
+
+    text: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+def page_text(english: str) -> PageText:
+    """The document's English text in the page's language when config/api_texts.py lists it."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if not english or english in OPENAPI_TEXTS:
+        return PageText(gettext(english), language)
+    return PageText(english, "en")
+
+
+@dataclass(frozen=True)
 class FieldRow:
     name: str
     type: str
     required: bool
-    description: str
+    description: PageText
 
     @property
     def parts(self) -> list[str]:
@@ -59,7 +84,7 @@ class FieldTable:
 @dataclass(frozen=True)
 class ResponseRow:
     status: str
-    description: str
+    description: PageText
     media_type: str
 
 
@@ -68,8 +93,8 @@ class Endpoint:
     method: str
     path: str
     anchor: str
-    summary: str
-    description: str
+    summary: PageText
+    description: PageText
     needs_token: bool
     parameters: list[FieldRow] = field(default_factory=list)
     body_fields: list[FieldRow] = field(default_factory=list)
@@ -135,18 +160,22 @@ class SchemaReader:
             return f"{kind} ({schema['format']})"
         return kind
 
-    def describe(self, schema: dict) -> str:
+    def describe(self, schema: dict) -> PageText:
         resolved = self.resolve(schema)
         inner = self.inner(schema)
-        text = resolved.get("description") or inner.get("description") or ""
+        text = page_text(resolved.get("description") or inner.get("description") or "")
         low, high = resolved.get("minItems"), resolved.get("maxItems")
-        if low is not None and high is not None:
-            text = f"{text} {low} to {high} items."
-        elif low is not None:
-            text = f"{text} At least {low} items."
-        elif high is not None:
-            text = f"{text} At most {high} items."
-        return text.strip()
+        # The number of items in the same language as the description before it.
+        with translation.override(text.lang):
+            if low is not None and high is not None:
+                count = gettext("%(low)s to %(high)s items.") % {"low": low, "high": high}
+            elif low is not None:
+                count = gettext("At least %(low)s items.") % {"low": low}
+            elif high is not None:
+                count = gettext("At most %(high)s items.") % {"high": high}
+            else:
+                count = ""
+        return PageText(f"{text} {count}".strip(), text.lang)
 
     def fields(self, schema: dict, prefix: str = "", depth: int = 0) -> list[FieldRow]:
         """Every property as a row; nested objects as `parent.child`, array items as `list[].x`."""
@@ -232,8 +261,8 @@ def _endpoint(reader: SchemaReader, method: str, path: str, operation: dict, ser
         method=method.upper(),
         path=path,
         anchor=_anchor(method, path, operation),
-        summary=operation.get("summary", ""),
-        description=operation.get("description", ""),
+        summary=page_text(operation.get("summary", "")),
+        description=page_text(operation.get("description", "")),
         needs_token=bool(operation.get("security", reader.document.get("security"))),
     )
     for parameter in operation.get("parameters", []):
@@ -243,7 +272,7 @@ def _endpoint(reader: SchemaReader, method: str, path: str, operation: dict, ser
                 f"{parameter.get('name', '')} ({parameter.get('in', '')})",
                 reader.type_name(parameter.get("schema", {})),
                 bool(parameter.get("required")),
-                parameter.get("description", ""),
+                page_text(parameter.get("description", "")),
             )
         )
     request_lines = [f"{endpoint.method} {_full_path(path, server)} HTTP/1.1", f"Host: {server[0]}"]
@@ -266,7 +295,7 @@ def _endpoint(reader: SchemaReader, method: str, path: str, operation: dict, ser
         response = reader.resolve(responses[code])
         media_type, schema = _json_schema(response.get("content", {}))
         endpoint.responses.append(
-            ResponseRow(str(code), response.get("description", ""), media_type)
+            ResponseRow(str(code), page_text(response.get("description", "")), media_type)
         )
         if str(code).startswith("2") and not endpoint.example_response:
             endpoint.example_response = _example_response(reader, str(code), response)
@@ -315,8 +344,10 @@ def api_reference(document: dict) -> dict:
     problem_fields = reader.fields(problem) if problem else []
     version_header = components.get("headers", {}).get("API-Version", {})
     schemes = components.get("securitySchemes", {})
+    info = document.get("info", {})
     return {
-        "info": document.get("info", {}),
+        "info": info,
+        "description": page_text(info.get("description", "")),
         "openapi_version": document.get("openapi", ""),
         "base_url": servers[0]["url"],
         "endpoints": endpoints,
@@ -324,7 +355,7 @@ def api_reference(document: dict) -> dict:
         if problem_fields
         else [],
         "problem_example": problem_example,
-        "version_header": version_header.get("description", ""),
+        "version_header": page_text(version_header.get("description", "")),
         "bearer": any(s.get("scheme", "").lower() == "bearer" for s in schemes.values()),
     }
 

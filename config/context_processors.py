@@ -10,6 +10,5 @@ def portal(request):
         "HELP_PHONE": settings.HELP_PHONE,
         "HELP_PHONE_LINK": "".join(c for c in settings.HELP_PHONE if c.isdigit() or c == "+"),
         "SESSION_WARNING_BEFORE": settings.SESSION_WARNING_BEFORE,
-        "SESSION_WARNING_MINUTES": max(1, settings.SESSION_WARNING_BEFORE // 60),
         "SESSION_SECONDS_LEFT": seconds_left(request) if hasattr(request, "user") else 0,
     }

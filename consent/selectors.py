@@ -36,10 +36,6 @@ class Purpose:
         return self.version.legal_basis == LegalBasis.LEGAL_TASK
 
     @property
-    def basis_label(self) -> str:
-        return LegalBasis(self.version.legal_basis).label
-
-    @property
     def consent_outdated(self) -> bool:
         """Consent was given for an earlier text; it still covers only what that text said."""
         return self.consent is not None and self.consent.version_id != self.version.pk

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from consent.forms import GiveConsentForm
+from consent.organisation_text import organisation_text, sentence_with
 from consent.selectors import (
     active_consent,
     consent_history,
@@ -77,7 +78,11 @@ def consent_give_view(request, doelbinding_id: int):
         return _give_page(request, current, problem=TEXT_CHANGED, status=409)
     messages.success(
         request,
-        CONSENT_GIVEN % {"organisation": purpose.organisation, "purpose": purpose.version.name},
+        sentence_with(
+            CONSENT_GIVEN,
+            organisation=purpose.organisation,
+            purpose=organisation_text(purpose.version.name),
+        ),
     )
     return redirect("consent:overview")
 
@@ -97,8 +102,11 @@ def consent_withdraw_view(request, doelbinding_id: int):
     consent_withdraw(profile=profile, doelbinding=consent.doelbinding)
     messages.success(
         request,
-        CONSENT_WITHDRAWN
-        % {"organisation": consent.doelbinding.organisation, "purpose": consent.version.name},
+        sentence_with(
+            CONSENT_WITHDRAWN,
+            organisation=consent.doelbinding.organisation,
+            purpose=organisation_text(consent.version.name),
+        ),
     )
     return redirect("consent:overview")
 

@@ -18,7 +18,8 @@ ALL = "alle"
 
 class InboxFilterForm(forms.Form):
     # Dutch field name: it is the query parameter the person sees in the address bar.
-    organisatie = forms.ChoiceField(label=_("From"))
+    # The same label and button as the filter on 'Wie heeft mijn gegevens gebruikt?'.
+    organisatie = forms.ChoiceField(label=_("Organisation"))
 
     def __init__(self, *args, organisations, portal: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from consent.organisation_text import organisation_text, sentence_with
 from notifications.choices import OUTSIDE_PORTAL, Channel, MessageKind
 from notifications.forms import (
     CHANNEL_LABELS,
@@ -130,7 +131,8 @@ def message(request, message_id: int):
     if request.method == "POST":
         # Back to the list: showing the message again would mark it read again.
         inbox_message_mark_unread(profile=profile, message=item)
-        messages.success(request, MARKED_UNREAD % {"subject": item.subject})
+        subject = organisation_text(item.subject) if item.organisation else item.subject
+        messages.success(request, sentence_with(MARKED_UNREAD, subject=subject))
         return redirect("notifications:inbox")
     inbox_message_mark_read(profile=profile, message=item)
     link = safe_link(item.link)

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 
 def overview_url() -> str:
-    """Where a finished or abandoned change lands: the contact details on Mijn gegevens."""
-    return reverse("profiles:overview") + "#contact-details"
+    """Where a finished or abandoned change lands: Mijn gegevens, without a fragment, so the
+    confirmation at the top of the page is what the person meets first (WCAG 4.1.3)."""
+    return reverse("profiles:overview")
 
 
 def overview_redirect():

@@ -28,16 +28,40 @@ _NUMBER_LABELS = {
 }
 
 
+BRANCH_NUMBER = gettext_lazy("The number of one branch of your business at the KvK.")
+
+
 def login_summary(profile: Profile, login: dict) -> list[dict]:
-    """Rows for 'How you are logged in': method, level and the number it is for."""
+    """Rows for 'How you are logged in': method, level and the number it is for.
+
+    Words people may not know (level of assurance, eIDAS, branch number) get an explanation.
+    """
     identity = profile.identity
+    method = LoginMethod(login["method"])
+    levels = ", ".join(str(level.label) for level in AssuranceLevel)
+    eidas = _("Logging in from another country of the European Union.")
+    number = {"key": str(_NUMBER_LABELS[identity.type]), "value": identity.value}
+    if identity.type == IdentityType.EIDAS:
+        number["explanation"] = _(
+            "The number you got when logging in from another country of the European Union."
+        )
     rows = [
-        {"key": _("Logged in with"), "value": LoginMethod(login["method"]).label},
-        {"key": _("Level of assurance"), "value": AssuranceLevel(login["level"]).label},
-        {"key": str(_NUMBER_LABELS[identity.type]), "value": identity.value},
+        {
+            "key": _("Logged in with"),
+            "value": method.label,
+            "explanation": eidas if method == LoginMethod.EIDAS else "",
+        },
+        {
+            "key": _("How securely you are logged in"),
+            "value": AssuranceLevel(login["level"]).label,
+            "explanation": _("From low to high: %(levels)s.") % {"levels": levels},
+        },
+        number,
     ]
     if identity.branch:
-        rows.append({"key": _("Branch number"), "value": identity.branch})
+        rows.append(
+            {"key": _("Branch number"), "value": identity.branch, "explanation": BRANCH_NUMBER}
+        )
     return rows
 
 

@@ -92,3 +92,28 @@ def empty_processing_log(transactional_db):
         cursor.execute(f"DELETE FROM {guard.TABLE}")  # noqa: S608 - a constant table name
         for statement in up:
             cursor.execute(statement)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that commit (transactional and browser tests) may reach the `prepared` alias.
+
+    Outside a transaction on `default`, the organisation API's statements run on `prepared`
+    (core/sql.py), as in production; pytest-django allows only `default` unless told otherwise.
+    Inside the usual test transaction they run on `default`, so other tests need nothing.
+    """
+    from django.conf import settings
+
+    if "prepared" not in settings.DATABASES:
+        return
+    committing = {"transactional_db", "live_server", "django_db_reset_sequences"}
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        if not (kwargs.get("transaction") or committing & set(getattr(item, "fixturenames", ()))):
+            continue
+        if kwargs.get("databases") == "__all__":
+            continue
+        item.add_marker(
+            pytest.mark.django_db(**(kwargs | {"transaction": True, "databases": "__all__"})),
+            append=False,
+        )

@@ -65,12 +65,12 @@ def test_one_bag_match_goes_straight_to_the_check_and_then_shows_on_the_overview
     assert found.status_code == 302
     assert found["Location"].startswith(f"{CHECK}?wijziging=")
     check = client.get(found["Location"])
-    assert "Controleer uw wijziging" in text(check)
+    assert "Controleer uw nieuwe postadres" in text(check)
     assert "Oudegracht 100<br>3511 AB Utrecht" in text(check)
     assert "Niet ingevuld" in text(check)  # there was no postal address yet
     saved = save(client, found["Location"])
     assert saved.status_code == 302
-    assert saved["Location"] == f"{OVERVIEW}#contact-details"
+    assert saved["Location"] == OVERVIEW
     overview = client.get(OVERVIEW)
     assert "We hebben uw nieuwe postadres opgeslagen." in text(overview)
     assert "Oudegracht 100<br>3511 AB Utrecht" in text(overview)
@@ -323,7 +323,7 @@ def test_saving_a_stale_check_page_shows_both_addresses_and_lets_the_user_choose
     retry = client.post(
         action.replace("&amp;", "&"), {"seen_version": hidden(response, "seen_version")}
     )
-    assert retry["Location"] == f"{OVERVIEW}#contact-details"
+    assert retry["Location"] == OVERVIEW
     address = PostalAddress.objects.get(profile=profile)
     assert (address.house_number, address.version) == ("100", 2)
 

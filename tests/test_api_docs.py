@@ -5,7 +5,9 @@ import re
 from html import unescape
 
 import pytest
+from django.utils import translation
 
+from config.api_texts import OPENAPI_TEXTS
 from consent.services import api_client_create
 from tests.factories import make_organisation
 
@@ -47,6 +49,7 @@ def test_the_page_is_public_and_lists_every_operation_of_the_openapi_document(
     client, django_assert_max_num_queries
 ):
     document = client.get(OPENAPI).json()
+    client.cookies["django_language"] = "en"  # the document's own English texts
 
     # Built from the code's own OpenAPI document: nothing to read from the database.
     with django_assert_max_num_queries(0):
@@ -76,7 +79,9 @@ def test_the_page_has_one_heading_1_and_the_portal_layout_without_outside_assets
 
 def test_request_fields_come_from_the_referenced_schemas_with_type_and_required(client):
     schemas = client.get(OPENAPI).json()["components"]["schemas"]
-    number = schemas["Identificatie"]["properties"]["nummer"]["description"]
+    english = schemas["Identificatie"]["properties"]["nummer"]["description"]
+    with translation.override("nl"):
+        number = translation.gettext(english)
 
     text = visible(client.get(DOCS))
 
@@ -84,7 +89,7 @@ def test_request_fields_come_from_the_referenced_schemas_with_type_and_required(
     assert "identificatie.vestigingsnummer string or null Nee" in text
     assert 'identificatie.type string: one of "bsn", "kvk", "rsin" Ja' in text
     assert "identificaties array of object Ja" in text
-    assert "1 to 100 items." in text
+    assert "1 tot en met 100 items." in text
 
 
 def test_the_page_explains_authentication_errors_versions_and_the_rate_limit(client, settings):
@@ -101,7 +106,7 @@ def test_the_page_explains_authentication_errors_versions_and_the_rate_limit(cli
     assert "Elke API-client mag 120 verzoeken per minuut sturen." in text
     assert "Retry-After" in text
     assert document["info"]["title"] in text
-    assert document["info"]["description"] in text
+    assert "Contactgegevens van ondernemers en burgers voor overheidsorganisaties." in text
     contact = document["info"]["contact"]
     assert f'<a href="mailto:{contact["email"]}">' in main_text(response)
     assert f'<a href="{OPENAPI}">openapi.json</a>' in main_text(response)
@@ -164,6 +169,66 @@ def test_the_page_speaks_english_around_the_api_texts_when_asked(client):
     assert "Each API client may send" in visible(response)
 
 
+def openapi_texts(document: dict) -> set[str]:
+    """Every description and summary in the OpenAPI document."""
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("description", "summary") and isinstance(value, str):
+                    found.add(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(document)
+    return found
+
+
+# The same word in Dutch: a translation that stays as it is.
+SAME_IN_DUTCH = {"OK", "Conflict"}
+
+
+def test_the_dutch_page_shows_the_texts_of_the_openapi_document_in_dutch(client):
+    texts = openapi_texts(client.get(OPENAPI).json())
+
+    page = client.get(DOCS)
+
+    assert texts
+    # A new text in the API: add it to config/api_texts.py and translate it in locale/nl.
+    assert texts <= OPENAPI_TEXTS
+    with translation.override("nl"):
+        untranslated = {t for t in texts - SAME_IN_DUTCH if translation.gettext(t) == t}
+    assert untranslated == set()
+    text = visible(page)
+    assert not [t for t in texts - SAME_IN_DUTCH if t in text]
+    # Only the types (string, array of ..., null) stay English, and say so.
+    html = main_text(page)
+    english = re.findall(r'<(\w+)[^>]*\slang="en"', html)
+    assert set(english) == {"td"}
+    types = re.findall(r'<td lang="en">[^<]*(?:string|integer|number|boolean|array|object)', html)
+    assert len(english) == len(types)
+
+
+def test_every_region_on_the_page_has_its_own_name(client):
+    html = main_text(client.get(DOCS))
+    headings = {
+        id_: " ".join(unescape(re.sub(r"<[^>]+>", " ", inner)).split())
+        for id_, inner in re.findall(r'<h\d id="([^"]+)"[^>]*>(.*?)</h\d>', html, re.S)
+    }
+
+    names = [
+        " ".join(headings[id_] for id_ in ids.split())
+        for ids in re.findall(r'role="region" aria-labelledby="([^"]+)"', html)
+    ]
+
+    assert len(names) > 5
+    assert len(set(names)) == len(names), sorted(names)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -179,3 +244,5 @@ def test_the_docs_page_has_no_accessibility_violations(page, live_server, axe, l
     assert page.locator("h1").count() == 1
     assert page.locator("script:not([src^='/static/'])").count() == 0
     assert axe(page) == []
+    # Also axe's best practice: every landmark (the scrolling regions too) has its own name.
+    assert axe(page, rules=["landmark-unique"]) == []

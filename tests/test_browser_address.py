@@ -24,7 +24,8 @@ TEXT = {
         "postcode_invalid": "Vul een postcode in met 4 cijfers en 2 letters",
         "not_found": "We hebben geen adres gevonden",
         "choose_address": "Kies uw adres uit de lijst",
-        "check": "Controleer uw wijziging",
+        "check_address": "Controleer uw nieuwe postadres",
+        "check_preference": "Controleer hoe wij contact met u opnemen",
         "address_saved": "We hebben uw nieuwe postadres opgeslagen.",
         "digital": "Digitaal",
         "post": "Per post",
@@ -49,7 +50,8 @@ TEXT = {
         "postcode_invalid": "Enter a postcode with 4 digits and 2 letters",
         "not_found": "We found no address",
         "choose_address": "Choose your address from the list",
-        "check": "Check your change",
+        "check_address": "Check your new postal address",
+        "check_preference": "Check your new contact preference",
         "address_saved": "We saved your new postal address.",
         "digital": "Digital",
         "post": "By post",
@@ -118,12 +120,12 @@ def test_change_to_a_dutch_address_found_in_bag(page, live_server, broker, axe, 
     page.get_by_role("button", name=t["continue"]).click()
 
     page.wait_for_url(re.compile(r"/postadres/controleren\?"))
-    assert heading(page) == t["check"]
+    assert heading(page) == t["check_address"]
     assert "Hoofdstraat 1A\n1234 AB Voorbeeldstad" in page.locator("main").inner_text()
     assert_accessible(page, axe, language)  # check
     page.get_by_role("button", name=t["save"]).click()
 
-    page.wait_for_url(re.compile(r"/mijn-gegevens#contact-details$"))
+    page.wait_for_url(re.compile(r"/mijn-gegevens$"))
     assert t["address_saved"] in page.get_by_role("status").first.inner_text()
     assert "Hoofdstraat 1A" in page.locator(".summary-list").first.inner_text()
     assert_accessible(page, axe, language)  # success
@@ -146,11 +148,11 @@ def test_change_the_contact_preference(page, live_server, broker, axe, language)
     page.get_by_label(t["post"]).check()
     page.get_by_role("button", name=t["continue"]).click()
     page.wait_for_url(re.compile(r"/contactvoorkeur/controleren$"))
-    assert heading(page) == t["check"]
+    assert heading(page) == t["check_preference"]
     assert_accessible(page, axe, language)  # check
     page.get_by_role("button", name=t["save"]).click()
 
-    page.wait_for_url(re.compile(r"/mijn-gegevens#contact-details$"))
+    page.wait_for_url(re.compile(r"/mijn-gegevens$"))
     assert t["preference_saved"] in page.get_by_role("status").first.inner_text()
     assert_accessible(page, axe, language)  # success
     assert Profile.objects.get().contact_preference == "post"
@@ -184,7 +186,7 @@ def test_a_foreign_address_and_a_change_made_meanwhile(page, live_server, broker
     other.locator("#id_huisnummer").fill("100")
     other.get_by_role("button", name=t["find"]).click()
     other.get_by_role("button", name=t["save"]).click()
-    other.wait_for_url(re.compile(r"/mijn-gegevens#contact-details$"))
+    other.wait_for_url(re.compile(r"/mijn-gegevens$"))
     other.close()
 
     page.get_by_role("button", name=t["save"]).click()
@@ -194,6 +196,6 @@ def test_a_foreign_address_and_a_change_made_meanwhile(page, live_server, broker
     assert "Rue de la Loi 16" in main
     assert_accessible(page, axe, language)  # conflict
     page.get_by_role("button", name=t["save_mine"]).click()
-    page.wait_for_url(re.compile(r"/mijn-gegevens#contact-details$"))
+    page.wait_for_url(re.compile(r"/mijn-gegevens$"))
     assert t["address_saved"] in page.get_by_role("status").first.inner_text()
     assert PostalAddress.objects.get().country == "BE"

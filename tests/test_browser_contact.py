@@ -16,8 +16,8 @@ TEXT = {
     "nl": {
         "change": "Wijzig uw e-mailadres",
         "required": "Vul een e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.",
-        "check": "Controleer uw wijziging",
-        "code": "Vul de code in",
+        "check": "Controleer uw nieuwe e-mailadres",
+        "code": "Vul de code voor uw e-mailadres in",
         "wrong": "Deze code klopt niet.",
         "done": "Uw e-mailadres is gewijzigd.",
         "too_many": "Vaker kan niet.",
@@ -28,8 +28,8 @@ TEXT = {
     "en": {
         "change": "Change your e-mail address",
         "required": "Fill in an e-mail address, for example name@example.nl.",
-        "check": "Check your change",
-        "code": "Fill in the code",
+        "check": "Check your new e-mail address",
+        "code": "Fill in the code for your e-mail address",
         "wrong": "This code is not correct.",
         "done": "Your e-mail address has been changed.",
         "too_many": "That is the most we allow.",
@@ -105,8 +105,10 @@ def test_change_the_email_address_from_start_to_end(page, live_server, broker, a
 
     page.locator("#id_code").fill(f"{code[:3]} {code[3:]}")  # pasted with a space
     submit(page)
-    page.wait_for_url(re.compile(r"/mijn-gegevens(#contact-details)?$"))
+    # No jump to a fragment: the confirmation at the top has focus (tests/test_browser_confirmation)
+    page.wait_for_url(re.compile(r"/mijn-gegevens$"))
     assert text["done"] in page.get_by_role("status").first.inner_text()
+    assert page.evaluate("document.activeElement.hasAttribute('data-notification-focus')")
     assert "naam@voorbeeld.nl" in page.locator("main").inner_text()
     assert axe(page) == [], "overview after the change"
     assert ContactDetail.objects.get().value == "naam@voorbeeld.nl"

@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {
     "nl": {
         "empty": "U heeft nog geen berichten.",
-        "from": "Van",
-        "show": "Berichten tonen",
+        "from": "Organisatie",
+        "show": "Tonen",
         "next": "Volgende pagina",
         "page_2": "Pagina 2 van 2",
         "unread": "Ongelezen",
@@ -38,8 +38,8 @@ TEXT = {
     },
     "en": {
         "empty": "You have no messages yet.",
-        "from": "From",
-        "show": "Show messages",
+        "from": "Organisation",
+        "show": "Show",
         "next": "Next page",
         "page_2": "Page 2 of 2",
         "unread": "Unread",

@@ -6,11 +6,13 @@ import pytest
 
 from profiles.login import session as session_module
 from profiles.models import Profile
+from tests.support.browser_login import browser_login
 from tests.support.clock import Clock
 from tests.support.keyboard import press_on, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+WARNING = "U wordt bijna uitgelogd"
 LOGIN_BUTTON = {
     "digid": "Inloggen met DigiD",
     "eherkenning": "Inloggen met eHerkenning",
@@ -96,7 +98,7 @@ def test_the_timeout_warning_lets_you_continue_and_expiry_logs_you_out(
     page.clock.install()
     keyboard_login(page, method="digid", identity="digid-burger", level_steps=1)
     page.wait_for_url(re.compile(r"/mijn-gegevens$"))
-    dialog = page.get_by_role("dialog", name="Uw sessie verloopt bijna")
+    dialog = page.get_by_role("dialog", name=WARNING)
     assert not dialog.is_visible()
 
     # 13 minutes later the warning opens, takes focus, and is announced as a dialog.
@@ -121,10 +123,68 @@ def test_the_timeout_warning_lets_you_continue_and_expiry_logs_you_out(
     server_clock.forward(15 * 60 + 1)
     page.clock.fast_forward("15:01")
     page.wait_for_url(re.compile(r"/sessie-verlopen$"))
-    assert page.locator("h1").inner_text() == "Uw sessie is afgelopen"
+    assert page.locator("h1").inner_text() == "U bent automatisch uitgelogd"
     assert axe(page) == []
     page.goto("/mijn-gegevens")
     assert "/inloggen" in page.url
+
+
+def test_escape_continues_and_the_warning_counts_down_without_talking_every_second(
+    page, broker, axe, monkeypatch
+):
+    server_clock = Clock()
+    monkeypatch.setattr(session_module, "clock", server_clock)
+    page.clock.install()
+
+    def later(seconds: int) -> None:
+        server_clock.forward(seconds)
+        page.clock.fast_forward(seconds * 1000)
+
+    browser_login(page)
+    dialog = page.get_by_role("dialog", name=WARNING)
+    countdown = dialog.locator("[data-session-countdown]")
+    spoken = dialog.locator("[aria-live=polite]")
+
+    def seconds_shown() -> int:
+        minutes, seconds = countdown.inner_text().split(":")
+        return int(minutes) * 60 + int(seconds)
+
+    # The page's clock also runs on by itself (a slow machine adds seconds): ranges, not points.
+    later(13 * 60 + 1)
+    dialog.wait_for(state="visible")
+    first = seconds_shown()
+    assert 110 <= first <= 119
+    assert spoken.inner_text() == "Over 2 minuten loggen we u uit."
+    assert axe(page) == []
+
+    # Every second the visible countdown moves; the live region stays as it is.
+    before = seconds_shown()
+    page.clock.run_for(1000)
+    assert seconds_shown() < before
+    assert spoken.inner_text() == "Over 2 minuten loggen we u uit."
+    later(30)
+    assert 60 < seconds_shown() <= 89
+    assert spoken.inner_text() == "Over 2 minuten loggen we u uit."
+    # Once a minute, and at 30 seconds, it says how long is left.
+    later(30)
+    assert 30 < seconds_shown() <= 59
+    assert spoken.inner_text() == "Over 1 minuut loggen we u uit."
+    later(30)
+    assert seconds_shown() <= 30
+    assert spoken.inner_text() == "Over 30 seconden loggen we u uit."
+
+    # Escape means "Doorgaan": the session is extended, not only the warning closed.
+    with page.expect_response("**/sessie-verlengen") as extended:
+        page.keyboard.press("Escape")
+    assert extended.value.ok
+    dialog.wait_for(state="hidden")
+    later(10 * 60)  # well past the end the first warning announced
+    assert page.url.endswith("/mijn-gegevens")
+    assert not dialog.is_visible()
+    # The next warning comes at its time, with the time left counted from the extension.
+    later(3 * 60 + 1)
+    dialog.wait_for(state="visible")
+    assert 110 <= seconds_shown() <= 119
 
 
 @pytest.mark.urls("tests.support.problem_urls")

@@ -22,7 +22,7 @@ CHANGE = "/mijn-gegevens/e-mailadres"
 CHECK = f"{CHANGE}/controleren"
 CODE = f"{CHANGE}/code"
 REMOVE = f"{CHANGE}/verwijderen"
-OVERVIEW = "/mijn-gegevens#contact-details"
+OVERVIEW = "/mijn-gegevens"
 
 
 # --- helpers: what a user does on the pages ----------------------------------------------------
@@ -105,7 +105,7 @@ def test_a_new_email_address_is_saved_after_the_code_from_the_mail(client, login
     # "Terug" from the check page keeps what the user typed.
     assert 'value="Naam@voorbeeld.nl"' in text(client.get(CHANGE))
     check = client.get(CHECK)
-    assert "<h1>Controleer uw wijziging</h1>" in text(check)
+    assert "<h1>Controleer uw nieuwe e-mailadres</h1>" in text(check)
     assert "Naam@voorbeeld.nl" in text(check)  # the domain is lower-cased, the name is not
     assert "Code sturen" in text(check)
     assert not ContactDetail.objects.exists()

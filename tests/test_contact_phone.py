@@ -22,7 +22,7 @@ CHANGE = "/mijn-gegevens/telefoonnummer"
 CHECK = f"{CHANGE}/controleren"
 CODE = f"{CHANGE}/code"
 REMOVE = f"{CHANGE}/verwijderen"
-OVERVIEW = "/mijn-gegevens#contact-details"
+OVERVIEW = "/mijn-gegevens"
 
 
 @pytest.fixture(autouse=True)

@@ -97,9 +97,9 @@ def test_the_filter_shows_one_organisation_and_keeps_the_choice(client, login):
     assert [r.split(" Waterschap")[0] for r in rows(response)] == ["Van het waterschap"]
     body = text(response)
     assert re.search(rf'<option value="{nat.pk}" selected>Waterschap Nat</option>', body)
-    assert "<caption>\n        Uw berichten van Waterschap Nat" in body
+    assert '<caption id="inbox-caption">\n          Uw berichten van Waterschap Nat' in body
     assert '<option value="portaal">Mijn Omgeving Zakelijk</option>' in body
-    assert '<label class="form-label" for="id_organisatie">Van' in body
+    assert '<label class="form-label" for="id_organisatie">Organisatie' in body
     portal = client.get(INBOX, {"organisatie": "portaal"})
     assert [r.split(" Mijn")[0] for r in rows(portal)] == ["Van het portaal"]
 
@@ -150,7 +150,7 @@ def test_opening_a_message_shows_it_and_marks_it_read(client, login):
     response = client.get(f"{INBOX}/{item.pk}")
 
     body = text(response)
-    assert "<h1>Besluit over uw vergunning</h1>" in body
+    assert '<h1 lang="nl">Besluit over uw vergunning</h1>' in body  # the organisation's Dutch
     assert "Gemeente Testdorp" in body
     assert "Besluit" in body
     raw = response.content.decode()

@@ -66,11 +66,11 @@ def test_choosing_by_post_is_saved_after_the_check_step(client, login):
 
     assert chosen["Location"] == CHECK
     check = client.get(CHECK)
-    assert "Controleer uw wijziging" in text(check)
+    assert "Controleer hoe wij contact met u opnemen" in text(check)
     assert "Per post" in text(check)
     assert "Niet ingevuld" in text(check)  # no preference before
     saved = confirm(client)
-    assert saved["Location"] == f"{OVERVIEW}#contact-details"
+    assert saved["Location"] == OVERVIEW
     overview = text(client.get(OVERVIEW))
     assert "We hebben opgeslagen hoe u berichten wilt krijgen." in overview
     assert "per post" in overview
@@ -169,7 +169,7 @@ def test_choosing_what_is_already_set_changes_nothing(client, login):
 
     response = choose(client, "post")
 
-    assert response["Location"] == f"{OVERVIEW}#contact-details"
+    assert response["Location"] == OVERVIEW
     assert "U koos wat al was ingesteld. Er is niets gewijzigd." in text(client.get(OVERVIEW))
     profile.refresh_from_db()
     assert profile.contact_preference_version == 1
@@ -207,7 +207,7 @@ def test_saving_a_stale_check_page_shows_both_choices_and_lets_the_user_choose(c
     retry = client.post(
         CHECK, {name: hidden(response, name) for name in ("preference", "seen_version")}
     )
-    assert retry["Location"] == f"{OVERVIEW}#contact-details"
+    assert retry["Location"] == OVERVIEW
     profile.refresh_from_db()
     assert (profile.contact_preference, profile.contact_preference_version) == ("post", 2)
 

@@ -22,7 +22,10 @@ from tests.test_address import look_up, radio_value, save
 pytestmark = pytest.mark.django_db
 
 OVERVIEW = "/mijn-gegevens"
-BRP_DOWN = "Wij kunnen uw gegevens nu niet ophalen uit de Basisregistratie Personen (BRP)."
+BRP_DOWN = (
+    "Wij kunnen uw gegevens nu niet ophalen uit de BRP (de gegevens die uw gemeente over u "
+    "bijhoudt)."
+)
 
 
 def text_of(response) -> str:
@@ -83,8 +86,8 @@ def test_the_overview_shows_name_and_home_as_the_brp_has_them(client, login, brp
     response = client.get(OVERVIEW)
 
     page = text_of(response)
-    assert f"Naam {name} Uit de Basisregistratie Personen (BRP)" in page
-    assert f"Woonadres {home} Uit de Basisregistratie Personen (BRP)" in page
+    assert f"Naam {name} Uit de BRP: de gegevens die uw gemeente over u bijhoudt" in page
+    assert f"Woonadres {home} Uit de BRP: de gegevens die uw gemeente over u bijhoudt" in page
     block = re.search(r'<section class="registers".*?</section>', response.content.decode(), re.S)
     assert "Niet ingevuld" not in block[0]
     assert [r["body"]["burgerservicenummer"] for r in brp.seen] == [[bsn]]

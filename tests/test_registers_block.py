@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 OVERVIEW = "/mijn-gegevens"
 KVK_SOURCE = "Uit het Handelsregister van de KvK"
-BRP_SOURCE = "Uit de Basisregistratie Personen (BRP)"
+BRP_SOURCE = "Uit de BRP: de gegevens die uw gemeente over u bijhoudt"
 KVK_DOWN = "Wij kunnen uw gegevens nu niet ophalen uit het Handelsregister (KvK)"
 
 
@@ -47,7 +47,7 @@ def test_a_company_login_shows_the_business_from_the_handelsregister(client, log
     assert "Gegevens uit registers van de overheid" in page
     assert "Handelsnaam Test BV Donald" in page
     assert "KvK-nummer 69599084" in page
-    assert "Rechtsvorm Besloten Vennootschap" in page
+    assert "Soort bedrijf Besloten Vennootschap" in page
     assert "Vestiging: Test BV Donald Voorbeeldstad" in page
     assert "Oudegracht 100 3511 AB Utrecht" in page
     assert "Hoofdstraat 3 1234 AB Voorbeeldstad" in page

@@ -31,7 +31,7 @@ def test_a_session_idle_for_15_minutes_ends_with_an_explanation(logged_in, clock
     assert response.status_code == 302
     assert response["Location"] == "/sessie-verlopen"
     page = logged_in.get("/sessie-verlopen")
-    assert "Uw sessie is afgelopen" in page.content.decode()
+    assert "U bent automatisch uitgelogd" in page.content.decode()
     assert logged_in.get("/mijn-gegevens")["Location"].startswith("/inloggen")
     assert LoginEvent.objects.filter(kind=LoginEventKind.SESSION_EXPIRED).count() == 1
 

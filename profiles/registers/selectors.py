@@ -17,6 +17,7 @@ from profiles.choices import IdentityType, Register
 from profiles.registers import RegisterUnavailable, brp_client, kvk_client
 from profiles.registers.errors import REGISTER_NAMES
 from profiles.registers.records import Address, Basisprofiel, Person, Residence
+from profiles.selectors import BRANCH_NUMBER
 
 CACHE_SECONDS = 10 * 60
 
@@ -79,7 +80,9 @@ def _address(address: Address | Residence | None) -> str:
     return "\n".join(address.lines) if address else ""
 
 
-def _row(register: str, item: str, key: str, value: str, label: str = "") -> dict:
+def _row(
+    register: str, item: str, key: str, value: str, label: str = "", explanation: str = ""
+) -> dict:
     query = urlencode({"register": register, "item": item})
     return {
         "item": item,
@@ -87,6 +90,7 @@ def _row(register: str, item: str, key: str, value: str, label: str = "") -> dic
         # Says which item when the key alone repeats (every vestiging has a bezoekadres).
         "label": label or key,
         "value": value,
+        "explanation": explanation,
         "source": SOURCES[register],
         "report_url": f"{reverse('profiles:terugmelding')}?{query}",
     }
@@ -123,6 +127,7 @@ def _kvk_sections(record: Basisprofiel, branch: str) -> list[dict]:
                         _("Branch number"),
                         number,
                         _("Branch number of %(name)s") % {"name": name},
+                        BRANCH_NUMBER,
                     ),
                     _row(
                         kvk,

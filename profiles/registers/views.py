@@ -67,7 +67,14 @@ def terugmelding(request):
         {
             "form": form,
             "item": item,
-            "rows": [{"key": item["label"], "value": item["value"], "hint": item["source"]}],
+            "rows": [
+                {
+                    "key": item["label"],
+                    "value": item["value"],
+                    "explanation": item["explanation"],
+                    "hint": item["source"],
+                }
+            ],
             "changed": changed,
         },
     )

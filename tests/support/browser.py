@@ -37,15 +37,18 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def axe_violations(page) -> list[str]:
-    """Run axe-core on the page as it is now; return one readable line per violation."""
+def axe_violations(page, rules: list[str] | None = None) -> list[str]:
+    """Run axe-core on the page as it is now; return one readable line per violation.
+
+    By default the WCAG 2.0-2.2 A/AA rules; `rules` runs just those (e.g. a best practice such
+    as "landmark-unique").
+    """
     from axe_playwright_python.sync_playwright import Axe
 
     if not AXE_JS.exists():
         unavailable(f"axe-core missing at {AXE_JS} (npm ci in dev/axe)")
-    results = Axe.from_file(AXE_JS).run(
-        page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}
-    )
+    run_only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_TAGS}
+    results = Axe.from_file(AXE_JS).run(page, options={"runOnly": run_only})
     return [
         f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']]}"
         for v in results.response["violations"]
