@@ -16,8 +16,8 @@ from consent.choices import DataField, LegalBasis, Reason
 from consent.gate import Decision
 from consent.ldv import Trace, processing_record_write, pseudonym_for
 from consent.services import consent_give, doelbinding_version_save
+from core import sms
 from notifications.inbox_services import inbox_message_create
-from profiles import sms
 from profiles.models import Profile
 from tests.factories import make_doelbinding, make_organisation
 from tests.support.browser_login import browser_login
