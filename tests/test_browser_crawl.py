@@ -157,8 +157,9 @@ def address_flow(crawl, page) -> None:
     crawl.check("address: abroad")
     press(page)
     crawl.check("address: abroad, error")
-    page.go_back()
-    page.go_back()
+    # Back to the first step: pages with personal data are not kept (no-store), so the browser's
+    # back button would have to send a form again; start the change anew instead.
+    page.goto("/mijn-gegevens/postadres")
     page.locator("input[value=nederland]").check()
     press(page)
     crawl.check("address: in the Netherlands")

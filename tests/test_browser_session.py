@@ -13,7 +13,7 @@ from tests.support.clock import Clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-EXPIRED = "Uw sessie is afgelopen"
+EXPIRED = "U bent automatisch uitgelogd"
 EXTEND = re.compile(r"/sessie-verlengen$")
 
 

@@ -17,15 +17,14 @@ import django
 
 django.setup()
 
-from profiles.contact_services import (  # noqa: E402
-    ContactChangeError,
+from profiles.choices import ContactKind, ContactPreference, IdentityType  # noqa: E402
+from profiles.contact.services import (  # noqa: E402
     contact_change_confirm,
     contact_change_request,
-    contact_preference_update,
 )
-
-from profiles.choices import ContactKind, ContactPreference, IdentityType  # noqa: E402
+from profiles.errors import ContactChangeError  # noqa: E402
 from profiles.models import Profile  # noqa: E402
+from profiles.preference.services import contact_preference_update  # noqa: E402
 from profiles.services import profile_get_or_create  # noqa: E402
 
 
