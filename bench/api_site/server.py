@@ -56,6 +56,14 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> None:
+        # Outside DEBUG the portal refuses to start without its collected static files, as in
+        # production: collect them first, with the same settings.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=REPO,
+            env=self.env,
+            check=True,
+        )
         # Its own session: Ctrl-C reaches this script, which then stops gunicorn in order.
         self.process = subprocess.Popen(
             [
