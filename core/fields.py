@@ -61,3 +61,30 @@ class EmptyOnlyExact(Exact):
 
     def get_db_prep_lookup(self, value, connection):
         return ("%s", [value])
+
+
+class BlindIndexField(models.CharField):
+    """The keyed fingerprint of other fields of the row (core.crypto.blind_index), kept up to
+    date by the field itself on every insert and save, bulk_create included.
+
+    `of` computes it from the instance. It is left out of migrations (it changes no column);
+    a historical model in a migration keeps whatever value the row was given.
+    """
+
+    def __init__(self, *args, of=None, **kwargs):
+        self.of = of
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("of", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        if self.of is None:
+            return super().pre_save(model_instance, add)
+        value = self.of(model_instance)
+        setattr(model_instance, self.attname, value)
+        return value

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import crypto
-from core.fields import EncryptedTextField
+from core.fields import BlindIndexField, EncryptedTextField
 from profiles.choices import (
     ContactKind,
     ContactPreference,
@@ -38,8 +38,12 @@ class Identity(models.Model):
     type = models.CharField(_("type"), max_length=10, choices=IdentityType.choices)
     value = EncryptedTextField(_("number"), max_length=128)
     branch = EncryptedTextField(_("branch number"), max_length=12, blank=True, default="")
-    lookup_key = models.CharField(_("lookup key"), max_length=64, unique=True, editable=False)
-    number_index = models.CharField(_("number index"), max_length=64, db_index=True, editable=False)
+    lookup_key = BlindIndexField(
+        _("lookup key"), unique=True, of=lambda i: i.lookup_key_for(i.type, i.value, i.branch)
+    )
+    number_index = BlindIndexField(
+        _("number index"), db_index=True, of=lambda i: i.number_index_for(i.value)
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = IdentityQuerySet.as_manager()
@@ -58,9 +62,8 @@ class Identity(models.Model):
         return self.masked
 
     def save(self, *args, **kwargs):
-        # The fingerprints follow the values, whoever saves: they are never set by hand.
-        self.lookup_key = self.lookup_key_for(self.type, self.value, self.branch)
-        self.number_index = self.number_index_for(self.value)
+        # The fingerprints follow the values (their fields compute them on save); a save of
+        # some fields only must write them too.
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "lookup_key", "number_index"}
         super().save(*args, **kwargs)
@@ -191,7 +194,9 @@ class ContactDetail(models.Model):
     # E-mail as entered (domain lower-cased); phone in E.164, e.g. +31612345678. Encrypted;
     # value_index finds an exact value (e-mail compared without case) without decrypting.
     value = EncryptedTextField(_("value"), max_length=254)
-    value_index = models.CharField(_("value index"), max_length=64, db_index=True, editable=False)
+    value_index = BlindIndexField(
+        _("value index"), db_index=True, of=lambda d: d.value_index_for(d.kind, d.value)
+    )
     verified_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
@@ -210,7 +215,6 @@ class ContactDetail(models.Model):
         return str(self.get_kind_display())
 
     def save(self, *args, **kwargs):
-        self.value_index = self.value_index_for(self.kind, self.value)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "value_index"}
         super().save(*args, **kwargs)

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="contactdetail",
             name="value_index",
-            field=models.CharField(
+            field=core.fields.BlindIndexField(
                 db_index=True, default="", editable=False, max_length=64, verbose_name="value index"
             ),
             preserve_default=False,
@@ -72,14 +72,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="identity",
             name="lookup_key",
-            field=models.CharField(
+            field=core.fields.BlindIndexField(
                 editable=False, max_length=64, null=True, verbose_name="lookup key"
             ),
         ),
         migrations.AddField(
             model_name="identity",
             name="number_index",
-            field=models.CharField(
+            field=core.fields.BlindIndexField(
                 db_index=True,
                 default="",
                 editable=False,
@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="identity",
             name="lookup_key",
-            field=models.CharField(
+            field=core.fields.BlindIndexField(
                 editable=False, max_length=64, unique=True, verbose_name="lookup key"
             ),
         ),
