@@ -349,9 +349,9 @@ def _consenting(organisation, how_many: int):
 
 # Token and organisation; purpose, its current text and whether the client may use it; the
 # day's volume counter (one UPSERT: the daily limit per purpose, issue 13); each identity with
-# its profile and confirmed details; consents. Then all records in one INSERT, which commits by itself (on
-# PostgreSQL on the prepared connection); inside a test's transaction (SQLite) a savepoint
-# surrounds it: SAVEPOINT, INSERT, RELEASE.
+# its profile and confirmed details; consents. Then all records in one INSERT, which commits by
+# itself (on PostgreSQL on the prepared connection); inside a test's transaction (SQLite) a
+# savepoint surrounds it: SAVEPOINT, INSERT, RELEASE.
 READS = 5
 
 
