@@ -117,7 +117,7 @@ class DoelbindingUit(Schema):
 
 @router.post(
     "/contactgegevens/_zoek",
-    response={200: Contactgegevens, 403: None, 404: None, 429: None},
+    response={200: Contactgegevens, 403: None, 404: None},
     summary="Contact details of one ondernemer or burger, for one purpose",
     operation_id="contactgegevensZoeken",
 )
@@ -136,7 +136,7 @@ def contactgegevens_zoeken(request, vraag: ZoekVraag):
 
 @router.post(
     "/contactgegevens/_bulk",
-    response={200: BulkAntwoord, 403: None, 429: None},
+    response={200: BulkAntwoord, 403: None},
     summary=f"Contact details of at most {MAX_BULK} ondernemers or burgers, for one purpose",
     operation_id="contactgegevensBulkZoeken",
 )
