@@ -5,7 +5,7 @@ a reason (consent.review.services). For the portal operator's privacy staff (the
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -49,6 +49,13 @@ class ProposalAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     has_add_permission = has_change_permission = has_delete_permission = _nobody
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("doelbinding__organisation", "proposed_by", "reviewed_by")
+        )
+
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("consent.review_doelbindingproposal")
 
@@ -62,14 +69,9 @@ class ProposalAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        version = (
-            self.get_queryset(request)
-            .select_related("doelbinding__organisation", "proposed_by", "reviewed_by")
-            .filter(pk=object_id)
-            .first()
-        )
+        version = self.get_object(request, object_id)  # None for a wrong or unknown id
         if version is None:
-            raise PermissionDenied
+            raise Http404
         problem = None
         if request.method == "POST":
             decide = DECISIONS.get(request.POST.get("decision", ""))
