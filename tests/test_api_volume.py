@@ -141,3 +141,13 @@ def test_processes_that_count_at_once_never_pass_the_limit_together(aadorp, purp
 
     assert allowed.count(True) == 50
     assert ApiVolumeDay.objects.get().volume == 50
+
+
+@pytest.mark.django_db
+def test_the_api_documentation_names_the_daily_volume(client, settings):
+    settings.API_DAILY_VOLUME_PER_PURPOSE = 1234
+
+    page = client.get("/api/profielen/v1/docs").content.decode()
+
+    assert "per doelbinding per dag naar 1234 mensen" in page
+    assert "daily_volume_exceeded" in page and "client_not_confirmed" in page
