@@ -63,11 +63,14 @@ def doelbinding_version_save(
     }
     values = {name: text.get(name, "") for name in _VERSIONED} | flags
     Doelbinding.objects.select_for_update().get(pk=doelbinding.pk)
-    standing = doelbinding.versions.filter(
-        review_status__in=[ReviewStatus.PROPOSED, ReviewStatus.APPROVED]
-    ).order_by("-number")
-    for kept in standing:
-        if all(getattr(kept, k) == v for k, v in values.items()):
+    # The text in force (the newest approved) and the proposal waiting: an older approved text
+    # is no longer in force, so going back to it is a new proposal.
+    in_force = (
+        doelbinding.versions.filter(review_status=ReviewStatus.APPROVED).order_by("-number").first()
+    )
+    waiting = doelbinding.versions.filter(review_status=ReviewStatus.PROPOSED).first()
+    for kept in (waiting, in_force):
+        if kept is not None and all(getattr(kept, k) == v for k, v in values.items()):
             return kept
     proposals_withdrawn(doelbinding)
     number = (doelbinding.versions.aggregate(n=Max("number"))["n"] or 0) + 1

@@ -252,3 +252,26 @@ def test_approve_in_factories_is_a_real_review(aadorp):
     assert Doelbinding.objects.get(pk=doelbinding.pk).current_version is None
     approve(doelbinding.versions.get())
     assert Doelbinding.objects.get(pk=doelbinding.pk).current_version is not None
+
+
+def test_going_back_to_an_older_approved_text_is_a_new_proposal(aadorp, author, reviewer):
+    doelbinding = Doelbinding.objects.create(organisation=aadorp)
+    first = propose(doelbinding, author, name="Eerste tekst")
+    proposal_approve(version=first, reviewer=reviewer, reason="Goed.")
+    second = propose(doelbinding, author, name="Tweede tekst")
+    proposal_approve(version=second, reviewer=reviewer, reason="Goed.")
+    assert propose(doelbinding, author, name="Tweede tekst") == second  # in force: nothing new
+
+    back = propose(doelbinding, author, name="Eerste tekst")
+
+    assert (back.number, back.review_status) == (3, ReviewStatus.PROPOSED)
+    assert Doelbinding.objects.get(pk=doelbinding.pk).current_version == second
+
+
+def test_the_list_names_a_purpose_by_its_first_proposal_until_one_is_approved(
+    client, aadorp, author
+):
+    propose(Doelbinding.objects.create(organisation=aadorp), author, name="Nog niet getoetst")
+    client.force_login(author)
+
+    assert "Nog niet getoetst" in client.get(url("doelbinding")).content.decode()

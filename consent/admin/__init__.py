@@ -10,6 +10,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
@@ -29,12 +30,18 @@ from consent.choices import DataField, LegalBasis, ReviewStatus
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
 
 
-def _current(field: str) -> Subquery:
+def _approved(field: str) -> Subquery:
     """A field of the version in force: the newest approved one."""
-    latest = DoelbindingVersion.objects.filter(
+    approved = DoelbindingVersion.objects.filter(
         doelbinding=OuterRef("pk"), review_status=ReviewStatus.APPROVED
     ).order_by("-number")
-    return Subquery(latest.values(field)[:1])
+    return Subquery(approved.values(field)[:1])
+
+
+def _current(field: str) -> Coalesce:
+    """A field of the version in force, else of the newest proposal (a purpose's first text)."""
+    newest = DoelbindingVersion.objects.filter(doelbinding=OuterRef("pk")).order_by("-number")
+    return Coalesce(_approved(field), Subquery(newest.values(field)[:1]))
 
 
 class VersionInline(admin.TabularInline):
@@ -94,7 +101,7 @@ class DoelbindingAdmin(OrganisationScopedAdmin):
             .annotate(
                 current_name=_current("name"),
                 current_legal_basis=_current("legal_basis"),
-                current_number=_current("number"),
+                current_number=_approved("number"),
             )
             # str(doelbinding) reads the versions (the list's checkbox labels use it).
             .prefetch_related(

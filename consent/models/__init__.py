@@ -104,7 +104,8 @@ class Doelbinding(models.Model):
         ]
 
     def __str__(self) -> str:
-        current = self.current_version
+        # The text in force; before any is approved, the newest proposed one.
+        current = self.current_version or (list(self.versions.all()) or [None])[-1]
         return current.name if current else f"#{self.pk}"
 
     @property
