@@ -4,6 +4,7 @@ import html
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -15,6 +16,7 @@ from consent.review.law import LAW_URL_NEEDED, LAW_URL_SHAPE, is_law_url
 from consent.review.services import (
     NOT_WAITING,
     REVIEW_REASON_NEEDED,
+    may_review,
     proposal_approve,
     proposal_reject,
 )
@@ -275,3 +277,16 @@ def test_the_list_names_a_purpose_by_its_first_proposal_until_one_is_approved(
     client.force_login(author)
 
     assert "Nog niet getoetst" in client.get(url("doelbinding")).content.decode()
+
+
+def test_the_reviewer_group_alone_gives_the_right_to_review(aadorp, author):
+    member = get_user_model().objects.create_user("alleen-groep", is_staff=True)
+    member.groups.add(Group.objects.get(name="Toetser doelbinding"))
+    proposal = propose(Doelbinding.objects.create(organisation=aadorp), author)
+
+    assert may_review(get_user_model().objects.get(pk=member.pk), proposal)
+    staff_rights = set(
+        Group.objects.get(name="Medewerker gemeente").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_apiclientpurpose", "confirm_apiclient", "show_token_apiclient"} <= staff_rights
+    assert "review_doelbindingproposal" not in staff_rights

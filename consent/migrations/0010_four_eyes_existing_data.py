@@ -18,7 +18,6 @@ REVIEWER_PERMISSIONS = (
     "view_doelbinding",
     "view_doelbindingversion",
     "view_organisation",
-    "view_apivolumeday",
 )
 STAFF_GROUP = "Medewerker gemeente"
 STAFF_PERMISSIONS_ADDED = (
