@@ -13,7 +13,7 @@ from consent.choices import (
     OrganisationKind,
     ReviewStatus,
 )
-from consent.clients.services import api_client_purpose_add
+from consent.clients.services import api_client_confirm, api_client_purpose_add
 from consent.models import ApiClient, Doelbinding, DoelbindingVersion, Organisation
 from consent.review.services import proposal_approve
 from consent.services import doelbinding_version_save
@@ -69,6 +69,8 @@ def make_doelbinding(
     if for_clients:
         for client in ApiClient.objects.filter(organisation=organisation):
             api_client_purpose_add(client=client, doelbinding=doelbinding, actor=None)
+            if client.confirmed_at is not None:  # else confirmed with the client, later
+                api_client_confirm(client=client, actor=make_confirmer())
     return doelbinding
 
 

@@ -12,6 +12,7 @@ from consent.choices import LegalBasis, Reason
 from consent.clients.services import (
     CONFIRM_OUTSIDER,
     CONFIRM_OWN,
+    CONFIRM_OWN_PURPOSE,
     OTHER_ORGANISATIONS_PURPOSE,
     TOKEN_ALREADY_SHOWN,
     api_client_confirm,
@@ -21,7 +22,7 @@ from consent.clients.services import (
 )
 from consent.models import ApiClient, ApiClientPurpose
 from core.api_problems import ProblemCode
-from tests.factories import make_doelbinding, make_organisation, make_profile
+from tests.factories import make_confirmer, make_doelbinding, make_organisation, make_profile
 from tests.support.api import DOELBINDINGEN, ApiCaller, assert_problem, identificatie
 from tests.test_consent_admin import make_staff, url
 
@@ -93,6 +94,7 @@ def test_the_api_refuses_a_purpose_not_tied_to_the_client(client, aadorp):
     assert listed == ["Gekoppeld"]
 
     api_client_purpose_add(client=caller.api_client, doelbinding=untied, actor=None)
+    api_client_confirm(client=caller.api_client, actor=make_confirmer())
     assert caller.zoek(identificatie(person), untied).status_code == 200
 
 
@@ -172,3 +174,31 @@ def test_each_step_is_its_own_permission(client, aadorp, maker, colleague):
     assert said(TOKEN_ALREADY_SHOWN, again)
     assert not ApiClientPurpose.objects.exists()
     assert purpose.client_links.count() == 0
+
+
+def test_a_purpose_added_to_a_working_client_counts_once_someone_else_confirms_it(
+    client, aadorp, maker, colleague
+):
+    tied = make_doelbinding(aadorp, legal_basis=LegalBasis.LEGAL_TASK)
+    api_client, token = api_client_create(
+        organisation=aadorp, name="Zaken", created_by=maker, purposes=[tied]
+    )
+    api_client_confirm(client=api_client, actor=colleague)
+    caller = ApiCaller(client, api_client, token)
+    added_later = make_doelbinding(
+        aadorp, name="Later", legal_basis=LegalBasis.LEGAL_TASK, for_clients=False
+    )
+    person = make_profile()
+
+    api_client_purpose_add(client=api_client, doelbinding=added_later, actor=maker)
+    assert_problem(
+        caller.zoek(identificatie(person), added_later), 403, code=Reason.PURPOSE_NOT_FOR_CLIENT
+    )
+    with pytest.raises(ValidationError) as refused:
+        api_client_confirm(client=api_client, actor=maker)
+    assert refused.value.messages == [str(CONFIRM_OWN_PURPOSE)]
+
+    api_client_confirm(client=api_client, actor=colleague)
+
+    assert caller.zoek(identificatie(person), added_later).status_code == 200
+    assert caller.zoek(identificatie(person), tied).status_code == 200

@@ -43,8 +43,8 @@ class ClientPurposeInline(admin.TabularInline):
     every purpose not listed here."""
 
     model = ApiClientPurpose
-    fields = ["doelbinding", "added_by", "added_at"]
-    readonly_fields = ["added_by", "added_at"]
+    fields = ["doelbinding", "added_by", "added_at", "confirmed_by", "confirmed_at"]
+    readonly_fields = ["added_by", "added_at", "confirmed_by", "confirmed_at"]
     extra = 0
     has_change_permission = _nobody
 
@@ -72,6 +72,10 @@ class ApiClientAdmin(OrganisationScopedAdmin):
     list_select_related = ["organisation"]
     search_fields = ["name", "token_prefix"]
     actions = ["confirm", "revoke"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("purpose_links")
+
     inlines = [ClientPurposeInline]
     change_form_template = "admin/consent/apiclient/change_form.html"
 
@@ -124,6 +128,8 @@ class ApiClientAdmin(OrganisationScopedAdmin):
             return gettext("revoked")
         if obj.confirmed_at is None:
             return gettext("waiting for confirmation by someone else")
+        if any(link.confirmed_at is None for link in obj.purpose_links.all()):
+            return gettext("confirmed; a purpose waits for confirmation by someone else")
         return gettext("confirmed")
 
     def save_model(self, request, obj, form, change):

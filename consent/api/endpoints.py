@@ -34,7 +34,8 @@ REFUSALS = {
     Reason.NO_CONSENT: (403, "The person has not given consent for this purpose."),
     Reason.PURPOSE_NOT_FOR_CLIENT: (
         403,
-        "This API client may not use this purpose. Ask your organisation to add it to the client.",
+        "This API client may not use this purpose (yet). Your organisation adds it to the client, "
+        "and someone else confirms that.",
     ),
 }
 
@@ -157,6 +158,7 @@ def doelbindingen(request):
         Doelbinding.objects.filter(
             organisation=request.api_client.organisation,
             client_links__api_client=request.api_client,
+            client_links__confirmed_at__isnull=False,
         )
         .prefetch_related(
             Prefetch(

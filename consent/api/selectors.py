@@ -20,7 +20,7 @@ def doelbinding_with_current_version(
     """The purpose and its newest approved text (None when none is approved yet).
 
     With api_client_id, `for_client` on the answer says whether that client may use this
-    purpose (ApiClientPurpose), read in the same statement.
+    purpose (a confirmed ApiClientPurpose), read in the same statement.
     """
     approved = ReviewStatus.APPROVED.value
     rows = sql.fetch(
@@ -30,7 +30,7 @@ def doelbinding_with_current_version(
         f"AND v.number = (SELECT MAX(w.number) FROM {sql.table(DoelbindingVersion)} w "
         "WHERE w.doelbinding_id = d.id AND w.review_status = %s) "
         f"LEFT JOIN {sql.table(ApiClientPurpose)} p ON p.doelbinding_id = d.id "
-        "AND p.api_client_id = %s "
+        "AND p.api_client_id = %s AND p.confirmed_at IS NOT NULL "
         "WHERE d.id = %s",
         [approved, api_client_id, doelbinding_id],
     )

@@ -1,7 +1,8 @@
 """Writes for API clients: made by one person, confirmed by another, scoped to purposes.
 
 Four eyes: a client is usable only after a second person confirms it (someone else of the
-organisation, or the portal operator). Each step is its own permission in the admin
+organisation, or the portal operator), and a purpose added to it counts only once someone other
+than who added it confirmed that. Each step is its own permission in the admin
 (consent.clients.admin); these functions hold the rules whoever calls them.
 """
 
@@ -23,7 +24,10 @@ CONFIRM_OWN = _("You made this API client yourself. Someone else must confirm it
 CONFIRM_OUTSIDER = _(
     "Only someone of this organisation or an administrator of the website can confirm it."
 )
-ALREADY_CONFIRMED = _("This API client is already confirmed.")
+ALREADY_CONFIRMED = _("This API client and its purposes are already confirmed.")
+CONFIRM_OWN_PURPOSE = _(
+    "You added the purposes that wait for confirmation yourself. Someone else must confirm them."
+)
 REVOKED = _("This API client is revoked.")
 OTHER_ORGANISATIONS_PURPOSE = _("This purpose belongs to another organisation.")
 TOKEN_ALREADY_SHOWN = _(
@@ -72,7 +76,8 @@ def api_client_create(
 def api_client_purpose_add(
     *, client: ApiClient, doelbinding: Doelbinding, actor: AbstractBaseUser | None
 ) -> ApiClientPurpose:
-    """Let the client use one more purpose of its own organisation."""
+    """Propose one more purpose of its own organisation for the client. The API honours it
+    once someone other than `actor` confirms (api_client_confirm)."""
     if doelbinding.organisation_id != client.organisation_id:
         raise ValidationError(OTHER_ORGANISATIONS_PURPOSE, code="other_organisation")
     link, _created = ApiClientPurpose.objects.get_or_create(
@@ -83,20 +88,34 @@ def api_client_purpose_add(
 
 @transaction.atomic
 def api_client_confirm(*, client: ApiClient, actor: AbstractBaseUser) -> ApiClient:
-    """The second pair of eyes: from now on the client's token works."""
+    """The second pair of eyes: the client (if new) and the purposes others added to it.
+
+    From then on its token works, for those purposes. A purpose `actor` added stays waiting
+    for someone else.
+    """
     client = ApiClient.objects.select_for_update().get(pk=client.pk)
     if client.revoked_at is not None:
         raise ValidationError(REVOKED, code="revoked")
-    if client.confirmed_at is not None:
-        raise ValidationError(ALREADY_CONFIRMED, code="already_confirmed")
-    if client.created_by_id is not None and client.created_by_id == actor.pk:
-        raise ValidationError(CONFIRM_OWN, code="own_client")
     operator = actor.is_superuser
     if not operator and not actor.organisations.filter(pk=client.organisation_id).exists():
         raise ValidationError(CONFIRM_OUTSIDER, code="outsider")
-    client.confirmed_by = actor
-    client.confirmed_at = timezone.now()
-    client.save(update_fields=["confirmed_by", "confirmed_at"])
+    waiting = client.purpose_links.filter(confirmed_at__isnull=True)
+    others = waiting.exclude(added_by=actor)
+    now = timezone.now()
+    if client.confirmed_at is None:
+        if client.created_by_id is not None and client.created_by_id == actor.pk:
+            raise ValidationError(CONFIRM_OWN, code="own_client")
+        client.confirmed_by = actor
+        client.confirmed_at = now
+        client.save(update_fields=["confirmed_by", "confirmed_at"])
+    elif not others.exists():
+        if waiting.exists():
+            raise ValidationError(CONFIRM_OWN_PURPOSE, code="own_purpose")
+        raise ValidationError(ALREADY_CONFIRMED, code="already_confirmed")
+    for link in others:  # one by one, so each lands in the audit trail
+        link.confirmed_by = actor
+        link.confirmed_at = now
+        link.save(update_fields=["confirmed_by", "confirmed_at"])
     return client
 
 

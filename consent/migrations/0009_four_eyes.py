@@ -153,4 +153,18 @@ class Migration(migrations.Migration):
             model_name='apivolumeday',
             constraint=models.UniqueConstraint(fields=('api_client', 'doelbinding', 'day'), name='api_volume_one_row_per_day'),
         ),
+        migrations.AddField(
+            model_name='apiclientpurpose',
+            name='confirmed_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='confirmed at'),
+        ),
+        migrations.AddField(
+            model_name='apiclientpurpose',
+            name='confirmed_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by'),
+        ),
+        migrations.AddConstraint(
+            model_name='apiclientpurpose',
+            constraint=models.CheckConstraint(condition=models.Q(('confirmed_by__isnull', True), ('added_by__isnull', True), models.Q(('confirmed_by', models.F('added_by')), _negated=True), _connector='OR'), name='api_client_purpose_confirmed_by_someone_else'),
+        ),
     ]

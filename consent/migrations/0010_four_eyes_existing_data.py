@@ -2,7 +2,7 @@
 
 - Every existing purpose version counts as approved (it was in use before review existed).
 - Every existing API client counts as confirmed, its token as shown, and it may use every
-  purpose of its organisation, as it could before.
+  purpose of its organisation (confirmed ties), as it could before.
 - The group "Toetser doelbinding" (the portal operator's privacy staff) is made; the group
   "Medewerker gemeente" gets the new, separate client permissions.
 """
@@ -45,7 +45,7 @@ def existing_data_approved(apps, schema_editor):
         client.save(update_fields=["confirmed_at", "token_shown_at"])
         Link.objects.bulk_create(
             [
-                Link(api_client=client, doelbinding=doelbinding)
+                Link(api_client=client, doelbinding=doelbinding, confirmed_at=now)
                 for doelbinding in Doelbinding.objects.filter(
                     organisation_id=client.organisation_id
                 )

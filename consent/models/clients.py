@@ -73,8 +73,8 @@ class ApiClient(models.Model):
 
 
 class ApiClientPurpose(models.Model):
-    """One purpose one client may use. The API refuses every other purpose, also the
-    organisation's own (consent.clients.services.api_client_purpose_add ties them)."""
+    """One purpose one client may use, once confirmed by someone other than who added it. The
+    API refuses every other purpose, also the organisation's own (consent.clients.services)."""
 
     api_client = models.ForeignKey(
         ApiClient,
@@ -97,6 +97,16 @@ class ApiClientPurpose(models.Model):
         verbose_name=_("added by"),
     )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    # Four eyes here too: a purpose added to a client counts once someone else confirmed it.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("purpose of an API client")
@@ -105,7 +115,13 @@ class ApiClientPurpose(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["api_client", "doelbinding"], name="api_client_purpose_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by__isnull=True)
+                | models.Q(added_by__isnull=True)
+                | ~models.Q(confirmed_by=models.F("added_by")),
+                name="api_client_purpose_confirmed_by_someone_else",
+            ),
         ]
 
     def __str__(self) -> str:
