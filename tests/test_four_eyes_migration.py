@@ -53,3 +53,4 @@ def test_existing_versions_are_approved_and_clients_confirmed_with_all_purposes(
     client = ApiClient.objects.get()
     assert client.confirmed_at is not None and client.token_shown_at is not None
     assert set(client.purposes.all()) == set(Doelbinding.objects.all())
+    assert all(link.confirmed_at is not None for link in client.purpose_links.all())
