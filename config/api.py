@@ -34,6 +34,15 @@ class BearerToken(HttpBearer):
         client = api_client_for_token(token)
         if client is None or not client.organisation.active:
             return None
+        if client.confirmed_at is None:
+            # Four eyes: a second person has not confirmed this client yet.
+            raise ApiProblem(
+                403,
+                "Client not confirmed",
+                "This API client is not confirmed yet. Someone else of your organisation must "
+                "confirm it in the admin before it can be used.",
+                code=ProblemCode.CLIENT_NOT_CONFIRMED,
+            )
         _rate_limit(client)
         request.api_client = client
         return client

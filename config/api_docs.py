@@ -365,4 +365,5 @@ def docs(request):
     context = api_reference(api.get_openapi_schema())
     context["openapi_url"] = reverse(f"{api.urls_namespace}:openapi-json")
     context["rate_limit"] = settings.API_RATE_LIMIT_PER_MINUTE
+    context["daily_volume"] = settings.API_DAILY_VOLUME_PER_PURPOSE
     return render(request, "api/docs.html", context)

@@ -12,7 +12,15 @@ VERSION_HEADER = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
 STANDARD_ERRORS = {
     "400": "The input is not valid; invalidParams says which and why.",
     "401": "No valid bearer token.",
-    "429": "Too many requests; wait as long as Retry-After says.",
+    "403": (
+        "Not allowed. Among others: this API client is not confirmed yet by a second person "
+        "(code client_not_confirmed)."
+    ),
+    "429": (
+        "Too many requests: per minute (code rate_limited), or the API client's daily volume "
+        "for this purpose is used up (code daily_volume_exceeded). Wait as long as Retry-After "
+        "says."
+    ),
     "503": "The processing could not be logged, so no data was given; try again later.",
 }
 BODY_ERRORS = {

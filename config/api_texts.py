@@ -33,7 +33,15 @@ OPENAPI_TEXTS = frozenset(
         gettext_noop("Conflict"),
         gettext_noop("The input is not valid; invalidParams says which and why."),
         gettext_noop("No valid bearer token."),
-        gettext_noop("Too many requests; wait as long as Retry-After says."),
+        gettext_noop(
+            "Not allowed. Among others: this API client is not confirmed yet by a second person "
+            "(code client_not_confirmed)."
+        ),
+        gettext_noop(
+            "Too many requests: per minute (code rate_limited), or the API client's daily volume "
+            "for this purpose is used up (code daily_volume_exceeded). Wait as long as "
+            "Retry-After says."
+        ),
         gettext_noop("The processing could not be logged, so no data was given; try again later."),
         gettext_noop("The body is larger than the upload limit."),
         gettext_noop("The body is not sent as application/json."),

@@ -162,6 +162,13 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"))
 
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+# Per API client and purpose, people asked about per day (a bulk read counts each person);
+# above it the API answers 429. A day above FACTOR x the client's usual day (and above FLOOR)
+# is flagged to the operator in the admin and by e-mail (consent.clients.volume).
+API_DAILY_VOLUME_PER_PURPOSE = env.int("API_DAILY_VOLUME_PER_PURPOSE", default=5000)
+API_UNUSUAL_VOLUME_FACTOR = env.float("API_UNUSUAL_VOLUME_FACTOR", default=5.0)
+API_UNUSUAL_VOLUME_FLOOR = env.int("API_UNUSUAL_VOLUME_FLOOR", default=200)
+API_VOLUME_ALERT_EMAIL = env.str("API_VOLUME_ALERT_EMAIL", default="")
 # The API's rate limit and the register answers live in this cache. In memory it belongs to one
 # process: with several gunicorn workers set CACHE_URL=redis://..., so they count together
 # (`manage.py check --deploy` warns).

@@ -2,7 +2,14 @@
 
 from auditlog.registry import auditlog
 
-from consent.models import ApiClient, Consent, Doelbinding, DoelbindingVersion, Organisation
+from consent.models import (
+    ApiClient,
+    ApiClientPurpose,
+    Consent,
+    Doelbinding,
+    DoelbindingVersion,
+    Organisation,
+)
 
 
 def register_audited_models() -> None:
@@ -11,3 +18,4 @@ def register_audited_models() -> None:
     auditlog.register(DoelbindingVersion)
     auditlog.register(Consent)
     auditlog.register(ApiClient, exclude_fields=["token_hash"])
+    auditlog.register(ApiClientPurpose)

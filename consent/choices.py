@@ -16,6 +16,15 @@ class DoelbindingStatus(models.TextChoices):
     WITHDRAWN = "ingetrokken", _("withdrawn")
 
 
+class ReviewStatus(models.TextChoices):
+    """Where a purpose text stands in the four-eyes review: only an approved text is used."""
+
+    PROPOSED = "proposed", _("waiting for review")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn by the organisation")
+
+
 class LegalBasis(models.TextChoices):
     """AVG (GDPR) article 6: a legal task (6.1.e) or consent (6.1.a)."""
 
@@ -49,6 +58,15 @@ class Reason(models.TextChoices):
     EXPIRED = "doelbinding_expired", _("the purpose is no longer valid")
     FIELDS_NOT_COVERED = "fields_not_covered", _("the purpose does not cover this data")
     NO_CONSENT = "no_consent", _("the person has not given consent")
+    # Before the gate: the calling system itself may not use this purpose, or not this much.
+    PURPOSE_NOT_FOR_CLIENT = (
+        "purpose_not_for_client",
+        _("the organisation's system may not use this purpose"),
+    )
+    DAILY_VOLUME_EXCEEDED = (
+        "daily_volume_exceeded",
+        _("the organisation's system asked for too many people today"),
+    )
     # Around the gate: nobody to ask about, a look by the portal's own staff, nowhere to send,
     # and the processing log that must take the record before any data leaves.
     NOT_FOUND = "not_found", _("nobody with this number has a profile")

@@ -1,40 +1,60 @@
-"""Writes for doelbindingen and consent. Consent is only ever given or withdrawn by the person."""
+"""Writes for doelbindingen and consent. Consent is only ever given or withdrawn by the person.
 
-import hashlib
-import hmac
-import secrets
+Staff of an organisation write versions as proposals; consent.review.services decides on them.
+API clients have their own services (consent.clients.services).
+"""
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consent.api.selectors import api_client_with_organisation
-from consent.choices import DataField, DoelbindingStatus, LegalBasis
-from consent.models import ApiClient, Consent, Doelbinding, DoelbindingVersion
+from consent.choices import DataField, DoelbindingStatus, LegalBasis, ReviewStatus
+from consent.clients.services import api_client_create, api_client_for_token, api_client_revoke
+from consent.models import Consent, Doelbinding, DoelbindingVersion
+from consent.review.law import validate_law_url
 from profiles.locks import person_lock
 from profiles.models import Profile
+
+__all__ = [
+    "api_client_create",  # kept here for the callers from before consent.clients
+    "api_client_for_token",
+    "api_client_revoke",
+]
 
 NO_DATA_CHOSEN = _("Choose at least one kind of data this purpose may use.")
 LAW_NEEDED = _("Name the law and article that give this legal task.")
 NOT_OPEN_FOR_CONSENT = _("You cannot give consent for this purpose (any more).")
+NOT_APPROVED_YET = _(
+    "This purpose has no approved text yet. A reviewer of the website must approve it first."
+)
 
 _VERSIONED = ("name", "description", "legal_basis", "law", "law_url", "retention")
 
 
 @transaction.atomic
 def doelbinding_version_save(
-    *, doelbinding: Doelbinding, fields: set[str], **text
+    *,
+    doelbinding: Doelbinding,
+    fields: set[str],
+    author: AbstractBaseUser | None = None,
+    **text,
 ) -> DoelbindingVersion:
-    """Make a new version when the text or the data changed; otherwise keep the current one.
+    """Propose a new version when the text or the data changed; otherwise keep what is there.
 
-    Versions are never edited: a consent always points at exactly what the person read.
+    Versions are never edited: a consent always points at exactly what the person read. A new
+    version is a proposal (four eyes): nobody uses it until a reviewer approves it, and it
+    replaces a proposal that was still waiting. The same text as the approved version or the
+    waiting proposal makes nothing new.
     """
     if not fields:
         raise ValidationError(NO_DATA_CHOSEN, code="no_data")
-    if text.get("legal_basis") == LegalBasis.LEGAL_TASK and not text.get("law"):
-        raise ValidationError(LAW_NEEDED, code="law_needed")
+    if text.get("legal_basis") == LegalBasis.LEGAL_TASK:
+        if not text.get("law"):
+            raise ValidationError(LAW_NEEDED, code="law_needed")
+        validate_law_url(text.get("law_url", ""))
     flags = {
         "uses_email": DataField.EMAIL in fields,
         "uses_phone": DataField.PHONE in fields,
@@ -43,20 +63,42 @@ def doelbinding_version_save(
     }
     values = {name: text.get(name, "") for name in _VERSIONED} | flags
     Doelbinding.objects.select_for_update().get(pk=doelbinding.pk)
-    current = doelbinding.versions.order_by("-number").first()
-    if current and all(getattr(current, k) == v for k, v in values.items()):
-        return current
+    # The text in force (the newest approved) and the proposal waiting: an older approved text
+    # is no longer in force, so going back to it is a new proposal.
+    in_force = (
+        doelbinding.versions.filter(review_status=ReviewStatus.APPROVED).order_by("-number").first()
+    )
+    waiting = doelbinding.versions.filter(review_status=ReviewStatus.PROPOSED).first()
+    for kept in (waiting, in_force):
+        if kept is not None and all(getattr(kept, k) == v for k, v in values.items()):
+            return kept
+    proposals_withdrawn(doelbinding)
     number = (doelbinding.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = DoelbindingVersion(doelbinding=doelbinding, number=number, **values)
+    version = DoelbindingVersion(
+        doelbinding=doelbinding,
+        number=number,
+        review_status=ReviewStatus.PROPOSED,
+        proposed_by=author,
+        **values,
+    )
     version.full_clean()
     version.save()
     return version
 
 
+def proposals_withdrawn(doelbinding: Doelbinding) -> None:
+    """The organisation takes back a text that waits for review: it is never used."""
+    for waiting in doelbinding.versions.filter(review_status=ReviewStatus.PROPOSED):
+        waiting.review_status = ReviewStatus.WITHDRAWN
+        waiting.decided_at = timezone.now()
+        waiting.save(update_fields=["review_status", "decided_at"])
+
+
 @transaction.atomic
 def doelbinding_activate(*, doelbinding: Doelbinding) -> Doelbinding:
-    if not doelbinding.versions.exists():
-        raise ValidationError(NO_DATA_CHOSEN, code="no_version")
+    """The organisation starts using a purpose: only with a text a reviewer approved."""
+    if not doelbinding.versions.filter(review_status=ReviewStatus.APPROVED).exists():
+        raise ValidationError(NOT_APPROVED_YET, code="not_approved")
     doelbinding.status = DoelbindingStatus.ACTIVE
     doelbinding.withdrawn_reason = ""
     doelbinding.save(update_fields=["status", "withdrawn_reason", "updated_at"])
@@ -65,6 +107,8 @@ def doelbinding_activate(*, doelbinding: Doelbinding) -> Doelbinding:
 
 @transaction.atomic
 def doelbinding_withdraw(*, doelbinding: Doelbinding, reason: str) -> Doelbinding:
+    """Stops at once, without review: stopping never needs four eyes, starting does."""
+    proposals_withdrawn(doelbinding)
     doelbinding.status = DoelbindingStatus.WITHDRAWN
     doelbinding.withdrawn_reason = reason
     doelbinding.save(update_fields=["status", "withdrawn_reason", "updated_at"])
@@ -80,7 +124,9 @@ def consent_give(*, profile: Profile, doelbinding: Doelbinding, version_id: int)
     """
     person_lock(profile)
     locked = Doelbinding.objects.select_for_update().get(pk=doelbinding.pk)
-    current = locked.versions.order_by("-number").first()
+    current = (
+        locked.versions.filter(review_status=ReviewStatus.APPROVED).order_by("-number").first()
+    )
     if (
         locked.status != DoelbindingStatus.ACTIVE
         or current is None
@@ -119,37 +165,3 @@ def consent_withdraw(*, profile: Profile, doelbinding: Doelbinding) -> Consent |
     active.withdrawn_at = timezone.now()
     active.save(update_fields=["withdrawn_at"])
     return active
-
-
-def _token_hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-@transaction.atomic
-def api_client_create(*, organisation, name: str) -> tuple[ApiClient, str]:
-    """A new client and its bearer token. The token is returned once and never stored."""
-    prefix = secrets.token_hex(6)
-    token = f"moz_{prefix}_{secrets.token_urlsafe(32)}"
-    client = ApiClient.objects.create(
-        organisation=organisation, name=name, token_prefix=prefix, token_hash=_token_hash(token)
-    )
-    return client, token
-
-
-def api_client_for_token(token: str) -> ApiClient | None:
-    """The active client this bearer token belongs to, or None (unknown, malformed, revoked)."""
-    parts = token.split("_")
-    if len(parts) < 3 or parts[0] != "moz":
-        return None
-    client = api_client_with_organisation(parts[1])
-    if client is None or not hmac.compare_digest(client.token_hash, _token_hash(token)):
-        return None
-    return client
-
-
-@transaction.atomic
-def api_client_revoke(*, client: ApiClient) -> ApiClient:
-    if client.revoked_at is None:
-        client.revoked_at = timezone.now()
-        client.save(update_fields=["revoked_at"])
-    return client

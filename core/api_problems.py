@@ -31,6 +31,7 @@ class ProblemCode(StrEnum):
     INVALID_IDENTIFIER = "invalid_identifier"
     UNAUTHENTICATED = "unauthenticated"
     RATE_LIMITED = "rate_limited"
+    CLIENT_NOT_CONFIRMED = "client_not_confirmed"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     DATABASE_UNAVAILABLE = "database_unavailable"
 

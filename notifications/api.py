@@ -72,9 +72,11 @@ class MeldingUit(Schema):
 def melding_versturen(request, melding: MeldingIn):
     refuse = _Refusal(request, melding.ontvanger)
     organisation = request.api_client.organisation
-    doelbinding = _own_doelbinding(organisation, melding.doelbinding)
+    doelbinding = _own_doelbinding(organisation, melding.doelbinding, request.api_client.pk)
     if doelbinding is None:
         refuse(None, Reason.WRONG_ORGANISATION)
+    if not doelbinding.for_client:
+        refuse(doelbinding, Reason.PURPOSE_NOT_FOR_CLIENT)
     recipient = _recipient(melding.ontvanger, doelbinding, refuse)
     try:
         result = notification_submit(
@@ -157,9 +159,10 @@ class _Refusal:
         raise ApiProblem(403, "Not allowed", _refusal(reason), code=reason)
 
 
-def _own_doelbinding(organisation, doelbinding_id: int) -> Doelbinding | None:
-    """The caller's own purpose, with its current text read in the same query."""
-    doelbinding = doelbinding_with_current_version(doelbinding_id)
+def _own_doelbinding(organisation, doelbinding_id: int, client_id: int) -> Doelbinding | None:
+    """The caller's own purpose, with its current text and whether this client may use it
+    (`for_client`) read in the same query."""
+    doelbinding = doelbinding_with_current_version(doelbinding_id, client_id)
     if doelbinding is None or doelbinding.organisation_id != organisation.pk:
         return None
     doelbinding.organisation = organisation

@@ -3,8 +3,19 @@
 import itertools
 from datetime import date
 
-from consent.choices import DataField, DoelbindingStatus, LegalBasis, OrganisationKind
-from consent.models import Doelbinding, Organisation
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+from consent.choices import (
+    DataField,
+    DoelbindingStatus,
+    LegalBasis,
+    OrganisationKind,
+    ReviewStatus,
+)
+from consent.clients.services import api_client_confirm, api_client_purpose_add
+from consent.models import ApiClient, Doelbinding, DoelbindingVersion, Organisation
+from consent.review.services import proposal_approve
 from consent.services import doelbinding_version_save
 from profiles.choices import IdentityType
 from profiles.services import profile_get_or_create
@@ -33,7 +44,11 @@ def make_doelbinding(
     status: str = DoelbindingStatus.ACTIVE,
     valid_from: date | None = None,
     valid_until: date | None = None,
+    approved: bool = True,
+    for_clients: bool = True,
 ) -> Doelbinding:
+    """A purpose with one text, by default approved by a reviewer and usable by every API
+    client its organisation has so far (four eyes and client scoping have their own tests)."""
     doelbinding = Doelbinding.objects.create(
         organisation=organisation, status=status, valid_from=valid_from, valid_until=valid_until
     )
@@ -46,6 +61,52 @@ def make_doelbinding(
         law="Algemene wet bestuursrecht, artikel 2:14"
         if legal_basis == LegalBasis.LEGAL_TASK
         else "",
+        law_url=AWB_2_14 if legal_basis == LegalBasis.LEGAL_TASK else "",
         retention="Tot 1 jaar na het besluit",
     )
+    if approved:
+        approve(doelbinding.versions.get())
+    if for_clients:
+        for client in ApiClient.objects.filter(organisation=organisation):
+            api_client_purpose_add(client=client, doelbinding=doelbinding, actor=None)
+            if client.confirmed_at is not None:  # else confirmed with the client, later
+                api_client_confirm(client=client, actor=make_confirmer())
     return doelbinding
+
+
+AWB_2_14 = "https://wetten.overheid.nl/BWBR0005537/2024-01-01#Hoofdstuk2_Artikel2:14"
+
+
+def make_reviewer(username: str = "toetser"):
+    """Privacy staff of the portal operator: may approve purpose texts."""
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_staff": True}
+    )
+    if created:
+        user.user_permissions.add(
+            Permission.objects.get(
+                content_type__app_label="consent", codename="review_doelbindingproposal"
+            )
+        )
+    return get_user_model().objects.get(pk=user.pk)  # fresh: no stale permission cache
+
+
+def approve(version: DoelbindingVersion) -> DoelbindingVersion:
+    return proposal_approve(version=version, reviewer=make_reviewer(), reason="In orde.")
+
+
+def make_confirmer(username: str = "tweede-paar-ogen"):
+    """An administrator of the portal who confirms API clients in tests (the operator)."""
+    user, _created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_staff": True, "is_superuser": True}
+    )
+    return user
+
+
+def approved_version_save(**kwargs) -> DoelbindingVersion:
+    """A new text, proposed and at once approved by a reviewer: the text in force from now on."""
+    version = doelbinding_version_save(**kwargs)
+    if version.review_status == ReviewStatus.PROPOSED:
+        approve(version)
+        version.refresh_from_db()
+    return version

@@ -148,6 +148,7 @@ def wsgi_app():
 @pytest.fixture
 def caller_with_data(client, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 100_000
+    settings.API_DAILY_VOLUME_PER_PURPOSE = 1_000_000
     cache.clear()
     organisation = make_organisation("Gemeente Aadorp")
     doelbinding = make_doelbinding(
@@ -226,3 +227,16 @@ def test_real_reads_keep_to_the_document(client, api_schema, caller_with_data):
     assert found.status_code == 200
     assert found.json()["postadres"]["regels"] == ["Dorpsstraat 12", "1234 AB Testdorp"]
     assert [r["status"] for r in both.json()["resultaten"]] == [200, 404]
+
+
+def test_the_document_names_the_four_eyes_answers(client):
+    """An unconfirmed client (403) and the daily volume (429) are documented on every read."""
+    doc = document(client)
+
+    for path in ("/contactgegevens/_zoek", "/contactgegevens/_bulk", "/doelbindingen"):
+        for operation in doc["paths"][path].values():
+            responses = operation["responses"]
+            assert "403" in responses and "429" in responses, path
+            assert "application/problem+json" in responses["429"]["content"]
+    bulk = doc["paths"]["/contactgegevens/_bulk"]["post"]["responses"]
+    assert "daily_volume_exceeded" in bulk["429"]["description"]

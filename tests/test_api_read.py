@@ -11,13 +11,12 @@ from consent.models import ProcessingRecord
 from consent.services import (
     consent_give,
     consent_withdraw,
-    doelbinding_version_save,
     doelbinding_withdraw,
 )
 from profiles.choices import IdentityType
 from profiles.models import ContactDetail
 from profiles.services import profile_get_or_create
-from tests.factories import make_doelbinding, make_organisation, make_profile
+from tests.factories import approved_version_save, make_doelbinding, make_organisation, make_profile
 from tests.support.api import (
     CONFIRMED_AT,
     UNKNOWN_BSN,
@@ -75,7 +74,7 @@ def _withdrawn(person, doelbinding):
 def _older(person, doelbinding):
     # The person consented to a text about e-mail; the text in force also asks for the phone.
     give(person, doelbinding)
-    doelbinding_version_save(
+    approved_version_save(
         doelbinding=doelbinding,
         fields={DataField.EMAIL, DataField.PHONE},
         name="Nieuw",
@@ -348,11 +347,12 @@ def _consenting(organisation, how_many: int):
     return doelbinding, [identificatie(p) for p in people]
 
 
-# Token and organisation; purpose and its current text; each identity with its profile and
-# confirmed details; consents. Then all records in one INSERT, which commits by itself (on
-# PostgreSQL on the prepared connection); inside a test's transaction (SQLite) a savepoint
-# surrounds it: SAVEPOINT, INSERT, RELEASE.
-READS = 4
+# Token and organisation; purpose, its current text and whether the client may use it; the
+# day's volume counter (one UPSERT: the daily limit per purpose, issue 13); each identity with
+# its profile and confirmed details; consents. Then all records in one INSERT, which commits by
+# itself (on PostgreSQL on the prepared connection); inside a test's transaction (SQLite) a
+# savepoint surrounds it: SAVEPOINT, INSERT, RELEASE.
+READS = 5
 
 
 @pytest.mark.parametrize("in_the_database", [1, 50])

@@ -6,9 +6,9 @@ import pytest
 
 from consent.choices import DataField, LegalBasis, Reason
 from consent.gate import may_process
-from consent.services import consent_give, doelbinding_version_save
+from consent.services import consent_give
 from profiles.models import Profile
-from tests.factories import make_doelbinding, make_organisation
+from tests.factories import approved_version_save, make_doelbinding, make_organisation
 from tests.support.browser_login import browser_login
 from tests.support.keyboard import press_on
 
@@ -27,7 +27,7 @@ def make_purposes():
         legal_basis=LegalBasis.LEGAL_TASK,
         fields={DataField.EMAIL, DataField.POSTAL_ADDRESS},
     )
-    doelbinding_version_save(
+    approved_version_save(
         doelbinding=permit,
         fields={DataField.EMAIL, DataField.POSTAL_ADDRESS},
         name="Berichten over uw vergunning",
@@ -45,7 +45,7 @@ def make_purposes():
 
 
 def new_text(doelbinding, name: str, fields: set[str]):
-    return doelbinding_version_save(
+    return approved_version_save(
         doelbinding=doelbinding,
         fields=fields,
         name=name,

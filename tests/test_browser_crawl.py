@@ -15,11 +15,11 @@ from django.core import mail
 from consent.choices import DataField, LegalBasis, Reason
 from consent.gate import Decision
 from consent.ldv import Trace, processing_record_write, pseudonym_for
-from consent.services import consent_give, doelbinding_version_save
+from consent.services import consent_give
 from core import sms
 from notifications.inbox_services import inbox_message_create
 from profiles.models import Profile
-from tests.factories import make_doelbinding, make_organisation
+from tests.factories import approved_version_save, make_doelbinding, make_organisation
 from tests.support.browser_login import browser_login
 from tests.support.crawl import Crawl
 
@@ -63,7 +63,7 @@ def organisation_data(profile):
     """Two organisations, a legal task, a consent given and one not, messages, reads."""
     gemeente = make_organisation("Gemeente Voorbeeldstad")
     permit = make_doelbinding(gemeente, name=PERMIT, legal_basis=LegalBasis.LEGAL_TASK)
-    doelbinding_version_save(
+    approved_version_save(
         doelbinding=permit,
         fields={DataField.EMAIL, DataField.POSTAL_ADDRESS},
         name=PERMIT,
@@ -74,7 +74,7 @@ def organisation_data(profile):
         retention="Tot 2 jaar na het besluit",
     )
     newsletter = make_doelbinding(gemeente, name=NEWSLETTER)
-    doelbinding_version_save(
+    approved_version_save(
         doelbinding=newsletter,
         fields={DataField.EMAIL},
         name=NEWSLETTER,

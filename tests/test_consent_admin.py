@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consent.choices import DataField, DoelbindingStatus, LegalBasis
+from consent.choices import DataField, DoelbindingStatus, LegalBasis, ReviewStatus
 from consent.models import Consent, Doelbinding, Organisation
 from consent.services import consent_give, consent_withdraw
 from tests.factories import make_doelbinding, make_organisation, make_profile
@@ -167,9 +167,12 @@ def test_staff_make_a_draft_with_version_1_for_their_own_organisation_only(
     assert (refused.status_code, made.status_code) == (200, 302)
     doelbinding = Doelbinding.objects.get()
     assert (doelbinding.organisation, doelbinding.status) == (aadorp, DoelbindingStatus.CONCEPT)
-    version = doelbinding.current_version
+    # A proposal by this staff member: nothing uses it until a reviewer approves it.
+    version = doelbinding.versions.get()
     assert (version.number, version.name) == (1, "Afvalkalender")
     assert version.fields == {DataField.EMAIL, DataField.PHONE}
+    assert (version.review_status, version.proposed_by) == (ReviewStatus.PROPOSED, staff)
+    assert doelbinding.current_version is None
 
 
 def test_a_new_version_only_when_the_text_changes_and_consent_keeps_its_version(
@@ -233,8 +236,8 @@ def test_a_change_through_the_admin_is_in_the_audit_trail_with_the_staff_member(
 
     entry = LogEntry.objects.get_for_object(doelbinding).filter(actor=staff).get()
     assert entry.changes["valid_until"] == ["None", "2030-12-31"]
-    version = doelbinding.current_version
-    assert LogEntry.objects.get_for_object(version).get().actor == staff
+    proposal = doelbinding.versions.order_by("number").last()
+    assert LogEntry.objects.get_for_object(proposal).get().actor == staff
 
 
 def run_action(client, action, doelbindingen, **extra):

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from consent.choices import DataField, DoelbindingStatus, LegalBasis, Reason
 from consent.gate import may_process
 from consent.models import Consent
-from consent.services import consent_give, doelbinding_version_save
+from consent.services import consent_give
 from consent.views import (
     CONSENT_GIVEN,
     CONSENT_WITHDRAWN,
@@ -20,7 +20,7 @@ from consent.views import (
     PAGE_OUT_OF_DATE,
     TEXT_CHANGED,
 )
-from tests.factories import make_doelbinding, make_organisation, make_profile
+from tests.factories import approved_version_save, make_doelbinding, make_organisation, make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def new_text(doelbinding, **changes):
         "legal_basis": LegalBasis.CONSENT,
         "retention": "Tot 2 jaar na het besluit",
     } | changes
-    return doelbinding_version_save(doelbinding=doelbinding, **text)
+    return approved_version_save(doelbinding=doelbinding, **text)
 
 
 def test_the_overview_lists_only_purposes_in_force_of_active_organisations(client, login):

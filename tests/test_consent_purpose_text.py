@@ -7,7 +7,7 @@ import re
 import pytest
 
 from consent.choices import DataField, LegalBasis
-from tests.factories import make_doelbinding, make_organisation
+from tests.factories import AWB_2_14, make_doelbinding, make_organisation
 from tests.test_consent_portal import LAW_URL, OVERVIEW, give_url, main_text, new_text
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,7 @@ def test_on_the_english_page_the_organisations_text_is_marked_dutch(client, logi
         name="Berichten over uw aanvraag",
         legal_basis=LegalBasis.LEGAL_TASK,
         law="Algemene wet bestuursrecht, artikel 2:14",
+        law_url=AWB_2_14,
     )
 
     page = main_text(client.get(OVERVIEW))

@@ -7,8 +7,8 @@ import pytest
 
 from consent.choices import DataField, DoelbindingStatus, LegalBasis, Reason
 from consent.gate import may_process
-from consent.services import consent_give, consent_withdraw, doelbinding_version_save
-from tests.factories import make_doelbinding, make_organisation, make_profile
+from consent.services import consent_give, consent_withdraw
+from tests.factories import approved_version_save, make_doelbinding, make_organisation, make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def set_consent(profile, doelbinding, state):
         consent_withdraw(profile=profile, doelbinding=doelbinding)
     if state == "for_older_text":
         # Consent to a text that used only the phone number; the new text asks for e-mail.
-        doelbinding_version_save(
+        approved_version_save(
             doelbinding=doelbinding,
             fields={DataField.PHONE},
             name="Oud",
@@ -69,7 +69,7 @@ def set_consent(profile, doelbinding, state):
         consent_give(
             profile=profile, doelbinding=doelbinding, version_id=doelbinding.current_version.pk
         )
-        doelbinding_version_save(
+        approved_version_save(
             doelbinding=doelbinding,
             fields={DataField.EMAIL, DataField.PHONE},
             name="Nieuw",

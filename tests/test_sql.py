@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections, transaction
 
-from consent.api.selectors import api_client_with_organisation
 from consent.choices import DataField, LegalBasis
+from consent.clients.selectors import api_client_with_organisation
 from consent.gate import Decision
 from consent.ldv import Trace, processing_records_write, pseudonym_for
 from consent.models import ProcessingRecord

@@ -13,9 +13,10 @@ from django.utils.html import escape
 from consent.choices import DataField, LegalBasis, Reason
 from consent.gate import Decision
 from consent.ldv import Trace, processing_record_write, pseudonym_for
-from consent.services import api_client_create, consent_give
+from consent.services import consent_give
 from consent.usage.views import CHOOSE_FROM_LIST
 from tests.factories import make_doelbinding, make_organisation, make_profile
+from tests.support.api import ApiCaller
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_an_organisation_asking_under_another_organisations_purpose_is_shown_as_
 ):
     profile = login()
     snooper = make_organisation("Gemeente Nieuwsgierig")
-    _, token = api_client_create(organisation=snooper, name="Zaaksysteem")
+    token = ApiCaller.for_organisation(client, snooper).token
     theirs = make_doelbinding(make_organisation("Waterschap De Polder"), name="Aanslag")
 
     response = client.post(
@@ -175,7 +176,7 @@ def test_what_an_organisation_reads_through_the_api_shows_up_newest_first(client
     profile = login()
     gemeente = make_organisation("Gemeente Testdorp")
     newsletter = make_doelbinding(gemeente, name="Nieuwsbrief", fields={DataField.EMAIL})
-    _, token = api_client_create(organisation=gemeente, name="Zaaksysteem")
+    token = ApiCaller.for_organisation(client, gemeente).token
     identity = profile.identity
 
     def ask():

@@ -10,96 +10,55 @@ from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import Http404
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from consent import services
+from consent.admin import clients, review  # noqa: F401 - they register their pages
 from consent.admin import forms as admin_forms
 from consent.admin.export import consent_counts_csv
-from consent.choices import DataField, LegalBasis
-from consent.models import ApiClient, Consent, Doelbinding, DoelbindingVersion, Organisation
+from consent.admin.scoping import (  # noqa: F401 - notifications.admin uses them too
+    OrganisationScopedAdmin,
+    _nobody,
+    _superuser_only,
+    own_organisation_ids,
+)
+from consent.choices import DataField, LegalBasis, ReviewStatus
+from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
 
 
-def _nobody(self, request, obj=None) -> bool:
-    return False
+def _approved(field: str) -> Subquery:
+    """A field of the version in force: the newest approved one."""
+    approved = DoelbindingVersion.objects.filter(
+        doelbinding=OuterRef("pk"), review_status=ReviewStatus.APPROVED
+    ).order_by("-number")
+    return Subquery(approved.values(field)[:1])
 
 
-def _superuser_only(self, request, obj=None) -> bool:
-    return request.user.is_superuser
-
-
-def own_organisation_ids(request) -> frozenset[int] | None:
-    """The organisations this user works for; None for a superuser, who sees them all."""
-    if request.user.is_superuser:
-        return None
-    if not hasattr(request, "_own_organisation_ids"):
-        request._own_organisation_ids = frozenset(
-            request.user.organisations.values_list("pk", flat=True)
-        )
-    return request._own_organisation_ids
-
-
-class OrganisationScopedAdmin(admin.ModelAdmin):
-    scope_lookup = "organisation"  # the path from this model to its Organisation
-
-    def organisation_id_of(self, obj) -> int:
-        *hops, last = self.scope_lookup.split("__")
-        for hop in hops:
-            obj = getattr(obj, hop)
-        return getattr(obj, f"{last}_id")
-
-    def in_scope(self, request, obj) -> bool:
-        ids = own_organisation_ids(request)
-        return obj is None or ids is None or self.organisation_id_of(obj) in ids
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        ids = own_organisation_ids(request)
-        if ids is None:
-            return queryset
-        return queryset.filter(**{f"{self.scope_lookup}__in": ids})
-
-    def get_object(self, request, object_id, from_field=None):
-        # Django would redirect to the index with a message; a plain 404 says nothing about
-        # whether another organisation's object exists.
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
-
-    def has_add_permission(self, request):
-        ids = own_organisation_ids(request)
-        return super().has_add_permission(request) and (ids is None or bool(ids))
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self.in_scope(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self.in_scope(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.in_scope(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        ids = own_organisation_ids(request)
-        if db_field.related_model is Organisation and ids is not None:
-            kwargs["queryset"] = Organisation.objects.filter(pk__in=ids)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-def _current(field: str) -> Subquery:
-    latest = DoelbindingVersion.objects.filter(doelbinding=OuterRef("pk")).order_by("-number")
-    return Subquery(latest.values(field)[:1])
+def _current(field: str) -> Coalesce:
+    """A field of the version in force, else of the newest proposal (a purpose's first text)."""
+    newest = DoelbindingVersion.objects.filter(doelbinding=OuterRef("pk")).order_by("-number")
+    return Coalesce(_approved(field), Subquery(newest.values(field)[:1]))
 
 
 class VersionInline(admin.TabularInline):
-    """Every text the ondernemer could have read. Read-only: versions are never edited."""
+    """Every text proposed, with the reviewer's decision and reason. Read-only: versions are
+    never edited; only an approved one is ever shown to the ondernemer."""
 
     model = DoelbindingVersion
-    fields = readonly_fields = ["number", "name", "legal_basis", "data_used", "created_at"]
+    fields = readonly_fields = [
+        "number",
+        "name",
+        "legal_basis",
+        "data_used",
+        "created_at",
+        "review_status",
+        "decided_at",
+        "review_reason",
+    ]
     ordering = ["-number"]
     extra = 0
     can_delete = False
@@ -111,6 +70,12 @@ class VersionInline(admin.TabularInline):
         return ", ".join(
             str(label) for value, label in DataField.choices if value in version.fields
         )
+
+
+PROPOSED_FOR_REVIEW = _(
+    "The new text waits for review by the website. Until a reviewer approves it, nobody uses it: "
+    "the approved text (if there is one) stays in force."
+)
 
 
 @admin.register(Doelbinding)
@@ -136,7 +101,7 @@ class DoelbindingAdmin(OrganisationScopedAdmin):
             .annotate(
                 current_name=_current("name"),
                 current_legal_basis=_current("legal_basis"),
-                current_number=_current("number"),
+                current_number=_approved("number"),
             )
             # str(doelbinding) reads the versions (the list's checkbox labels use it).
             .prefetch_related(
@@ -182,9 +147,11 @@ class DoelbindingAdmin(OrganisationScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not change or form.working_copy_changed():
             obj.save()
-        services.doelbinding_version_save(
-            doelbinding=obj, fields=form.chosen_fields(), **form.version_text()
+        version = services.doelbinding_version_save(
+            doelbinding=obj, fields=form.chosen_fields(), author=request.user, **form.version_text()
         )
+        if version.review_status == ReviewStatus.PROPOSED:
+            self.message_user(request, PROPOSED_FOR_REVIEW, messages.WARNING)
 
     @admin.action(description=_("Activate"), permissions=["change"])
     def activate(self, request, queryset):
@@ -299,62 +266,3 @@ class OrganisationAdmin(OrganisationScopedAdmin):
             # Portal users are only session shells; staff come from the staff accounts.
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-@admin.register(ApiClient)
-class ApiClientAdmin(OrganisationScopedAdmin):
-    list_display = ["name", "organisation", "token_prefix", "created_at", "revoked_at"]
-    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "revoked_at"]
-    list_select_related = ["organisation"]
-    search_fields = ["name", "token_prefix"]
-    actions = ["revoke"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            kwargs["form"] = admin_forms.ApiClientAddForm
-        return super().get_form(request, obj, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        shown = ["organisation", "name", "token_prefix", "created_at", "revoked_at"]
-        return shown[:2] if obj is None else shown
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["organisation", "token_prefix", "created_at", "revoked_at"]
-
-    # A revoked client stays, so the processing log can still name it.
-    has_delete_permission = _nobody
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-            return
-        client, token = services.api_client_create(
-            organisation=form.cleaned_data["organisation"], name=form.cleaned_data["name"]
-        )
-        # The admin goes on with `obj` (log entry, response): make it the row just created.
-        for field in ApiClient._meta.concrete_fields:
-            setattr(obj, field.attname, getattr(client, field.attname))
-        obj._state.adding = False
-        request._new_api_token = token
-
-    def response_add(self, request, obj, post_url_continue=None):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Token for %(name)s") % {"name": obj.name},
-            "opts": self.model._meta,
-            "client": obj,
-            "token": request._new_api_token,
-        }
-        # Rendered in the answer to the POST, not after a redirect: then the token never has
-        # to wait in a session or a message cookie. admin_view already sends no-store.
-        return TemplateResponse(request, "admin/consent/apiclient/token.html", context)
-
-    @admin.action(description=_("Revoke"), permissions=["change"])
-    def revoke(self, request, queryset):
-        for client in queryset:
-            services.api_client_revoke(client=client)
-        self.message_user(
-            request,
-            gettext("API clients revoked: %(count)d.") % {"count": len(queryset)},
-            messages.SUCCESS,
-        )

@@ -2,10 +2,13 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from consent.choices import DataField, LegalBasis
+from consent.choices import DataField, LegalBasis, ReviewStatus
+from consent.clients.services import OTHER_ORGANISATIONS_PURPOSE
 from consent.models import ApiClient, Doelbinding, DoelbindingVersion, Organisation
+from consent.review.law import validate_law_url
 from consent.services import LAW_NEEDED, NO_DATA_CHOSEN
 from profiles.validators import validate_oin
 
@@ -56,7 +59,7 @@ class DoelbindingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        version = self.instance.current_version if self.instance.pk else None
+        version = self._text_to_edit() if self.instance.pk else None
         if version is not None:
             for name in VERSION_TEXT:
                 self.initial.setdefault(name, getattr(version, name))
@@ -64,10 +67,25 @@ class DoelbindingForm(forms.ModelForm):
                 "data", [str(field) for field, flag in _FLAGS.items() if getattr(version, flag)]
             )
 
+    def _text_to_edit(self):
+        """The proposal waiting for review, else the approved text, else the newest (rejected)."""
+        versions = list(self.instance.versions.order_by("number"))
+        for status in (ReviewStatus.PROPOSED, ReviewStatus.APPROVED):
+            found = [v for v in versions if v.review_status == status]
+            if found:
+                return found[-1]
+        return versions[-1] if versions else None
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("legal_basis") == LegalBasis.LEGAL_TASK and not cleaned.get("law"):
-            self.add_error("law", LAW_NEEDED)
+        if cleaned.get("legal_basis") == LegalBasis.LEGAL_TASK:
+            if not cleaned.get("law"):
+                self.add_error("law", LAW_NEEDED)
+            if "law_url" not in self.errors:
+                try:
+                    validate_law_url(cleaned.get("law_url", ""))
+                except ValidationError as invalid:
+                    self.add_error("law_url", invalid)
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", PERIOD_REVERSED)
@@ -130,11 +148,29 @@ class OrganisationForm(forms.ModelForm):
 
 
 class ApiClientAddForm(forms.ModelForm):
-    """Only what a new client needs; the token is made by api_client_create."""
+    """Only what a new client needs; the token is made by api_client_create. The admin fills
+    the purposes' choices (own organisations only) and drops the field without the permission."""
+
+    purposes = forms.ModelMultipleChoiceField(
+        label=_("purposes it may use"),
+        queryset=Doelbinding.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The API refuses every other purpose, also your organisation's own."),
+    )
 
     class Meta:
         model = ApiClient
         fields = ["organisation", "name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        for doelbinding in cleaned.get("purposes") or ():
+            if organisation is not None and doelbinding.organisation_id != organisation.pk:
+                self.add_error("purposes", OTHER_ORGANISATIONS_PURPOSE)
+                break
+        return cleaned
 
 
 class LegalBasisFilter(admin.SimpleListFilter):

@@ -11,7 +11,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from consent.api.selectors import active_consents, doelbinding_with_current_version
-from consent.choices import DataField, LegalBasis, Reason
+from consent.choices import DataField, LegalBasis, Reason, ReviewStatus
+from consent.clients.volume import volume_counted
 from consent.gate import Decision, may_process
 from consent.ldv import LogUnavailable, Trace, processing_records_write, subject_pseudonym
 from consent.models import Doelbinding, DoelbindingVersion
@@ -31,6 +32,11 @@ REFUSALS = {
     Reason.EXPIRED: (403, "This purpose is no longer valid."),
     Reason.FIELDS_NOT_COVERED: (403, "This purpose does not cover these data."),
     Reason.NO_CONSENT: (403, "The person has not given consent for this purpose."),
+    Reason.PURPOSE_NOT_FOR_CLIENT: (
+        403,
+        "This API client may not use this purpose (yet). Your organisation adds it to the client, "
+        "and someone else confirms that.",
+    ),
 }
 
 
@@ -147,10 +153,20 @@ def contactgegevens_bulk(request, vraag: BulkVraag):
     operation_id="doelbindingenOphalen",
 )
 def doelbindingen(request):
+    # Only the purposes this client may use, each with its approved texts.
     rows = (
-        Doelbinding.objects.filter(organisation=request.api_client.organisation)
+        Doelbinding.objects.filter(
+            organisation=request.api_client.organisation,
+            client_links__api_client=request.api_client,
+            client_links__confirmed_at__isnull=False,
+        )
         .prefetch_related(
-            Prefetch("versions", queryset=DoelbindingVersion.objects.order_by("number"))
+            Prefetch(
+                "versions",
+                queryset=DoelbindingVersion.objects.filter(
+                    review_status=ReviewStatus.APPROVED
+                ).order_by("number"),
+            )
         )
         .order_by("pk")
     )
@@ -191,8 +207,9 @@ def _detail(code: str) -> str:
 
 
 def _own_doelbinding(request, doelbinding_id: int) -> Doelbinding | None:
-    """The caller's own purpose with its current text, or None."""
-    doelbinding = doelbinding_with_current_version(doelbinding_id)
+    """The caller's own purpose with its current text, or None. `for_client` says whether this
+    API client may use it."""
+    doelbinding = doelbinding_with_current_version(doelbinding_id, request.api_client.pk)
     organisation = request.api_client.organisation
     if doelbinding is None or doelbinding.organisation_id != organisation.pk:
         return None
@@ -227,6 +244,20 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
             REFUSALS[Reason.WRONG_ORGANISATION][1],
             code=Reason.WRONG_ORGANISATION,
         )
+    if not doelbinding.for_client:
+        _refuse_before_reading(
+            request, identificaties, doelbinding, Reason.PURPOSE_NOT_FOR_CLIENT, trace, started
+        )
+    counted = volume_counted(
+        client=request.api_client,
+        doelbinding=doelbinding,
+        people=sum(1 for i in identificaties if _valid(i)),
+    )
+    if not counted.allowed:
+        _refuse_before_reading(
+            request, identificaties, doelbinding, Reason.DAILY_VOLUME_EXCEEDED, trace, started
+        )
+        raise counted.problem()
     organisation = request.api_client.organisation
     version = doelbinding.current_version
     wanted = version.fields if version else frozenset()
@@ -254,6 +285,16 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
         decided.append((identificatie, found, decision))
     _log(request, trace, started, doelbinding, decided)
     return [_result(entry, doelbinding, version) for entry in decided]
+
+
+def _refuse_before_reading(request, identificaties, doelbinding, reason, trace, started) -> None:
+    """Refused for the client's own sake, before any person is looked up: logged for each
+    number all the same. Raises the 403 itself; for the daily limit the caller raises a 429."""
+    version = doelbinding.current_version
+    refused = Decision(False, reason, version_id=version.pk if version else None)
+    refusal_log(request, identificaties, doelbinding, refused, trace=trace, started=started)
+    if reason == Reason.PURPOSE_NOT_FOR_CLIENT:
+        raise ApiProblem(403, "Not allowed", REFUSALS[reason][1], code=reason)
 
 
 def refusal_log(

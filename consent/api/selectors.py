@@ -4,36 +4,35 @@ Each returns model instances with the related rows the read needs already attach
 gate (consent.gate.may_process) works on them without asking the database again.
 """
 
-from consent.models import ApiClient, Consent, Doelbinding, DoelbindingVersion, Organisation
+from consent.choices import ReviewStatus
+from consent.models import (
+    ApiClientPurpose,
+    Consent,
+    Doelbinding,
+    DoelbindingVersion,
+)
 from core import sql
 
 
-def api_client_with_organisation(token_prefix: str) -> ApiClient | None:
-    """The client that is not revoked with this token prefix, with its organisation."""
-    rows = sql.fetch(
-        f"SELECT {sql.columns(ApiClient, 'c')}, {sql.columns(Organisation, 'o')} "
-        f"FROM {sql.table(ApiClient)} c "
-        f"JOIN {sql.table(Organisation)} o ON o.id = c.organisation_id "
-        "WHERE c.token_prefix = %s AND c.revoked_at IS NULL",
-        [token_prefix],
-    )
-    if not rows:
-        return None
-    client = sql.instance(ApiClient, rows[0])
-    client.organisation = sql.instance(Organisation, rows[0], sql.width(ApiClient))
-    return client
+def doelbinding_with_current_version(
+    doelbinding_id: int, api_client_id: int | None = None
+) -> Doelbinding | None:
+    """The purpose and its newest approved text (None when none is approved yet).
 
-
-def doelbinding_with_current_version(doelbinding_id: int) -> Doelbinding | None:
-    """The purpose and its newest text (None when it has no text yet)."""
+    With api_client_id, `for_client` on the answer says whether that client may use this
+    purpose (a confirmed ApiClientPurpose), read in the same statement.
+    """
+    approved = ReviewStatus.APPROVED.value
     rows = sql.fetch(
-        f"SELECT {sql.columns(Doelbinding, 'd')}, {sql.columns(DoelbindingVersion, 'v')} "
+        f"SELECT {sql.columns(Doelbinding, 'd')}, {sql.columns(DoelbindingVersion, 'v')}, p.id "
         f"FROM {sql.table(Doelbinding)} d "
         f"LEFT JOIN {sql.table(DoelbindingVersion)} v ON v.doelbinding_id = d.id "
         f"AND v.number = (SELECT MAX(w.number) FROM {sql.table(DoelbindingVersion)} w "
-        "WHERE w.doelbinding_id = d.id) "
+        "WHERE w.doelbinding_id = d.id AND w.review_status = %s) "
+        f"LEFT JOIN {sql.table(ApiClientPurpose)} p ON p.doelbinding_id = d.id "
+        "AND p.api_client_id = %s AND p.confirmed_at IS NOT NULL "
         "WHERE d.id = %s",
-        [doelbinding_id],
+        [approved, api_client_id, doelbinding_id],
     )
     if not rows:
         return None
@@ -41,6 +40,7 @@ def doelbinding_with_current_version(doelbinding_id: int) -> Doelbinding | None:
     doelbinding.current_version_known(
         sql.instance(DoelbindingVersion, rows[0], sql.width(Doelbinding))
     )
+    doelbinding.for_client = rows[0][-1] is not None
     return doelbinding
 
 

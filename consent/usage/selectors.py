@@ -50,6 +50,14 @@ REFUSAL_EXPLANATIONS = {
         "The organisation asked for details that it may not use for this purpose. "
         "The organisation did not receive any details."
     ),
+    Reason.PURPOSE_NOT_FOR_CLIENT: _(
+        "The organisation used a system that may not ask for details for this purpose. "
+        "The organisation did not receive any details."
+    ),
+    Reason.DAILY_VOLUME_EXCEEDED: _(
+        "The organisation asked for too many people on one day. "
+        "The organisation did not receive any details."
+    ),
     # Written when nobody with this number had a profile yet (consent.api.endpoints).
     Reason.NOT_FOUND: _(
         "At that time you had no details on this website. "

@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.test import Client
 
+from consent.clients.services import api_client_confirm, api_client_create
 from consent.models import ApiClient, Organisation
-from consent.services import api_client_create
 from profiles.address.services import postal_address_update
 from profiles.models import ContactDetail, Profile
 from profiles.preference.services import contact_preference_update
+from tests.factories import make_confirmer
 
 API = "/api/profielen/v1"
 ZOEK = f"{API}/contactgegevens/_zoek"
@@ -39,8 +40,25 @@ class ApiCaller:
     token: str
 
     @classmethod
-    def for_organisation(cls, client: Client, organisation: Organisation, name="Zaaksysteem"):
-        api_client, token = api_client_create(organisation=organisation, name=name)
+    def for_organisation(
+        cls,
+        client: Client,
+        organisation: Organisation,
+        name="Zaaksysteem",
+        *,
+        purposes=None,
+        confirmed: bool = True,
+    ):
+        """A client of the organisation, by default confirmed and tied to all its purposes so
+        far (tests.factories.make_doelbinding ties later ones too)."""
+        if purposes is None:
+            purposes = organisation.doelbindingen.all()
+        api_client, token = api_client_create(
+            organisation=organisation, name=name, purposes=purposes
+        )
+        if confirmed:
+            api_client_confirm(client=api_client, actor=make_confirmer())
+            api_client.refresh_from_db()
         return cls(client, api_client, token)
 
     def headers(self, **extra) -> dict:

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from config.demo_accounts import ACCOUNTS, demo_accounts_load
+from config.demo_review import AWB_2_14, demo_purposes_in_force
 from consent.choices import DataField, DoelbindingStatus, LegalBasis, OrganisationKind
 from consent.models import Doelbinding, Organisation
-from consent.services import doelbinding_activate, doelbinding_version_save
+from consent.services import doelbinding_version_save
 from profiles.choices import IdentityType
 from profiles.services import profile_get_or_create
 
@@ -117,10 +118,11 @@ class Command(BaseCommand):
                 description=description,
                 legal_basis=basis,
                 law=law,
+                law_url=AWB_2_14 if basis == LegalBasis.LEGAL_TASK else "",
                 retention="Tot 2 jaar na het laatste contact",
             )
-            doelbinding_activate(doelbinding=doelbinding)
         made = demo_accounts_load()
+        demo_purposes_in_force()
         self.stdout.write(
             f"Demo data: {len(ORGANISATIONS)} organisations, {len(DOELBINDINGEN)} purposes, "
             f"{len(IDENTITIES)} identities, {len(ACCOUNTS)} admin accounts at /beheer/ "

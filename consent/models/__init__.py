@@ -9,9 +9,24 @@ from consent.choices import (
     LegalBasis,
     OrganisationKind,
     Outcome,
+    ReviewStatus,
 )
+from consent.models.clients import ApiClient, ApiClientPurpose, ApiVolumeDay
 from profiles.models import Profile
 from profiles.validators import validate_oin
+
+# The sub-packages' models, so Django finds them with the app's own and callers import them here.
+__all__ = [
+    "ApiClient",
+    "ApiClientPurpose",
+    "ApiVolumeDay",
+    "Consent",
+    "Doelbinding",
+    "DoelbindingProposal",
+    "DoelbindingVersion",
+    "Organisation",
+    "ProcessingRecord",
+]
 
 
 class Organisation(models.Model):
@@ -50,7 +65,9 @@ class Doelbinding(models.Model):
     """A registered purpose: what an organisation may use, why, and on which legal basis.
 
     This row is the working copy staff edit. What the ondernemer reads and consents to is a
-    DoelbindingVersion, which never changes once made.
+    DoelbindingVersion, which never changes once made. Staff of the organisation only propose
+    versions; a reviewer of the portal approves them (consent.review), and only the newest
+    approved version is ever used.
     """
 
     organisation = models.ForeignKey(
@@ -87,16 +104,19 @@ class Doelbinding(models.Model):
         ]
 
     def __str__(self) -> str:
-        current = self.current_version
+        # The text in force; before any is approved, the newest proposed one.
+        current = self.current_version or (list(self.versions.all()) or [None])[-1]
         return current.name if current else f"#{self.pk}"
 
     @property
     def current_version(self) -> "DoelbindingVersion | None":
+        """The newest approved version: the one text the gate, the consent pages and intake use.
+        A proposal waiting for review never replaces it."""
         if "_current_version" in self.__dict__:
             return self._current_version
         # Prefetch `versions` ordered by number to make this free in lists.
-        versions = list(self.versions.all())
-        return versions[-1] if versions else None
+        approved = [v for v in self.versions.all() if v.review_status == ReviewStatus.APPROVED]
+        return approved[-1] if approved else None
 
     def current_version_known(self, version: "DoelbindingVersion | None") -> None:
         """For a selector that read the current version in the same query as this row."""
@@ -121,6 +141,29 @@ class DoelbindingVersion(models.Model):
     uses_postal_address = models.BooleanField(_("uses the postal address"), default=False)
     uses_contact_preference = models.BooleanField(_("uses the contact preference"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The four-eyes review (consent.review.services): the text above never changes, only the
+    # decision about it, once.
+    review_status = models.CharField(
+        _("review"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    review_reason = models.TextField(_("reason for the decision"), blank=True, default="")
 
     class Meta:
         verbose_name = _("purpose version")
@@ -141,6 +184,24 @@ class DoelbindingVersion(models.Model):
                 condition=~models.Q(legal_basis=LegalBasis.LEGAL_TASK) | ~models.Q(law=""),
                 name="doelbinding_version_legal_task_names_law",
             ),
+            # Four eyes: whoever wrote a text never approves or rejects it.
+            models.CheckConstraint(
+                condition=models.Q(reviewed_by__isnull=True)
+                | models.Q(proposed_by__isnull=True)
+                | ~models.Q(reviewed_by=models.F("proposed_by")),
+                name="doelbinding_version_reviewer_is_not_author",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_status=ReviewStatus.PROPOSED)
+                | models.Q(decided_at__isnull=False),
+                name="doelbinding_version_decision_has_time",
+            ),
+            # One proposal waits at a time: a newer one replaces it (consent.review.services).
+            models.UniqueConstraint(
+                fields=["doelbinding"],
+                condition=models.Q(review_status=ReviewStatus.PROPOSED),
+                name="doelbinding_one_proposal_at_a_time",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,6 +216,17 @@ class DoelbindingVersion(models.Model):
             DataField.CONTACT_PREFERENCE: self.uses_contact_preference,
         }
         return frozenset(str(field) for field, used in flags.items() if used)
+
+
+class DoelbindingProposal(DoelbindingVersion):
+    """A purpose version as the reviewer sees it (consent.review.admin): its own admin page and
+    permissions, the same rows."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("purpose text to review")
+        verbose_name_plural = _("purpose texts to review")
+        permissions = [("review_doelbindingproposal", _("Can approve or reject purpose texts"))]
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -220,31 +292,6 @@ class Consent(models.Model):
     def active(self) -> bool:
         # ConsentQuerySet.active() for a row already in memory.
         return self.withdrawn_at is None
-
-
-class ApiClient(models.Model):
-    """An organisation's system that calls the API. Its token is shown once, stored as a hash."""
-
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="api_clients",
-        verbose_name=_("organisation"),
-    )
-    name = models.CharField(_("name"), max_length=200)
-    # The start of the token, to find the row; the rest is only known by its SHA-256 hash.
-    token_prefix = models.CharField(_("token prefix"), max_length=12, unique=True, editable=False)
-    token_hash = models.CharField(_("token hash"), max_length=64, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("API client")
-        verbose_name_plural = _("API clients")
-        ordering = ["organisation__name", "name"]
-
-    def __str__(self) -> str:
-        return f"{self.organisation}: {self.name}"
 
 
 class ProcessingRecord(models.Model):
