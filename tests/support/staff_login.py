@@ -16,3 +16,27 @@ FORCED_LOGIN_BACKEND = "tests.support.staff_login.ForcedLoginBackend"
 class ForcedLoginBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         return None
+
+
+LOGIN_URL = "/beheer/login/"
+PREFIX = "admin_login_view"  # maykin-2fa's wizard storage prefix
+
+
+def password_step(client, username: str, password: str, next_url: str = "/beheer/"):
+    """The first step of the staff login page, as a browser posts it."""
+    return client.post(
+        f"{LOGIN_URL}?next={next_url}",
+        {
+            f"{PREFIX}-current_step": "auth",
+            "auth-username": username,
+            "auth-password": password,
+        },
+    )
+
+
+def code_step(client, code: str, next_url: str = "/beheer/"):
+    """The second step: the code of the authenticator app."""
+    return client.post(
+        f"{LOGIN_URL}?next={next_url}",
+        {f"{PREFIX}-current_step": "token", "token-otp_token": code},
+    )
