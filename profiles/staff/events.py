@@ -15,6 +15,12 @@ from django.contrib.contenttypes.models import ContentType
 from profiles.choices import StaffLoginOutcome
 
 UNKNOWN_ACCOUNT = "(unknown account)"
+# Events the account holder did themselves; a failure may be anyone's.
+BY_THE_ACCOUNT = (
+    StaffLoginOutcome.SUCCESS,
+    StaffLoginOutcome.LOGOUT,
+    StaffLoginOutcome.SESSION_EXPIRED,
+)
 
 
 def staff_login_record(
@@ -22,13 +28,13 @@ def staff_login_record(
 ) -> LogEntry:
     """One audit entry for one staff login event; `user` is None for an unknown username."""
     account = get_user_model()
-    return LogEntry.objects.create(
+    entry = LogEntry(
         content_type=ContentType.objects.get_for_model(account),
         object_pk=str(user.pk) if user else "",
         object_id=user.pk if user else None,
         object_repr=user.get_username() if user else UNKNOWN_ACCOUNT,
         action=LogEntry.Action.ACCESS,
-        actor=user if outcome == StaffLoginOutcome.SUCCESS else None,
+        actor=user if outcome in BY_THE_ACCOUNT else None,
         additional_data={
             "staff_login": outcome,
             "step": step,
@@ -36,3 +42,6 @@ def staff_login_record(
             "address": address,
         },
     )
+    # bulk_create sends no pre_save: auditlog's request context (profiles.audit) would
+    # otherwise put its own additional_data over this entry's.
+    return LogEntry.objects.bulk_create([entry])[0]

@@ -12,6 +12,7 @@ from profiles.staff.events import staff_login_record
 from profiles.staff.lockout import staff_login_failure_count, staff_login_lock
 
 NOT_STAFF = _("Enter the username and password of a staff account.")
+WRONG_PASSWORD = _("The username or the password is not right. Check both and try again.")
 
 
 def locked_message(retry_after: int) -> str:
@@ -35,6 +36,7 @@ def staff_login_failed(request, *, username: str, step: str, reason: str) -> Non
 class StaffAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
+        "invalid_login": WRONG_PASSWORD,
         "not_staff": NOT_STAFF,
         "locked": "",  # with the minutes: locked_message()
     }
