@@ -7,7 +7,6 @@ from auditlog.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from consent.models import Organisation
 from profiles.admin.audit_trail import MASK
 from profiles.choices import ContactKind, Register, TerugmeldingStatus
 from profiles.login import session as session_module
@@ -184,13 +183,6 @@ def test_the_operators_handlers_see_and_close_reports(client, report, make_user)
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == TerugmeldingStatus.CLOSED
-
-
-def test_a_handler_who_is_also_organisation_staff_keeps_only_the_group_rights(client, report):
-    user = handler()
-    Organisation.objects.create(name="Gemeente X", oin="00000001009999999000").staff.add(user)
-    client.force_login(user)
-    assert client.get(REPORTS).status_code == 200
 
 
 # --- the audit trail's own page ---------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from maykin_2fa.test import get_valid_totp_token
 
@@ -209,3 +210,19 @@ def test_a_staff_logout_is_in_the_audit_trail(client, staff):
     code_step(client, get_valid_totp_token(staff))
     client.post("/beheer/logout/")
     assert staff_logins(staff) == [("success", "second_factor"), ("logout", "")]
+
+
+def test_a_backup_code_opens_the_admin_once(client, staff):
+    backup = StaticDevice.objects.create(user=staff, name="backup")
+    backup.token_set.create(token="reserve1")
+    password_step(client, "medewerker", PASSWORD)
+
+    response = client.post(
+        "/beheer/mfa/recovery/?next=/beheer/",
+        {"admin_login_view-current_step": "backup", "backup-otp_token": "reserve1"},
+    )
+
+    assert response.status_code == 302
+    assert client.get("/beheer/").status_code == 200
+    assert staff_logins(staff) == [("success", "backup_code")]
+    assert not backup.token_set.exists()  # used up
