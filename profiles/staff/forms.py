@@ -9,7 +9,11 @@ from django.utils.translation import ngettext
 from core.throttle import client_address
 from profiles.choices import StaffLoginOutcome
 from profiles.staff.events import staff_login_record
-from profiles.staff.lockout import staff_login_failure_count, staff_login_lock
+from profiles.staff.lockout import (
+    staff_login_failure_count,
+    staff_login_lock,
+    staff_login_refusal_is_new,
+)
 
 NOT_STAFF = _("Enter the username and password of a staff account.")
 WRONG_PASSWORD = _("The username or the password is not right. Check both and try again.")
@@ -49,14 +53,14 @@ class StaffAuthenticationForm(AuthenticationForm):
         address = client_address(self.request) if self.request is not None else ""
         lock = staff_login_lock(username=username, address=address)
         if lock.locked:
-            user = get_user_model().objects.filter(username=username).first()
-            staff_login_record(
-                user=user,
-                outcome=StaffLoginOutcome.LOCKED,
-                step="password",
-                reason="locked",
-                address=address,
-            )
+            if staff_login_refusal_is_new(username=username, address=address, lock=lock):
+                staff_login_record(
+                    user=get_user_model().objects.filter(username=username).first(),
+                    outcome=StaffLoginOutcome.LOCKED,
+                    step="password",
+                    reason="locked",
+                    address=address,
+                )
             raise forms.ValidationError(locked_message(lock.retry_after), code="locked")
         try:
             return super().clean()

@@ -89,3 +89,15 @@ def staff_login_failures_clear(*, username: str) -> None:
     counter_key, _lock_key, _limit = _keys(username, "")[0]
     with contextlib.suppress(redis.RedisError, OSError):
         cache.delete(counter_key)
+
+
+def staff_login_refusal_is_new(*, username: str, address: str, lock: Lock) -> bool:
+    """True for the first refused attempt of this account from this address during a lock.
+
+    Every failure is written down; while locked, one refusal per account and address is, so
+    hammering a locked login cannot fill the audit trail."""
+    key = f"staff-login:refused:{_account(username)}:{address}"
+    try:
+        return bool(cache.add(key, 1, timeout=max(1, lock.retry_after)))
+    except (redis.RedisError, OSError):
+        return True
