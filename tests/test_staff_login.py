@@ -1,12 +1,14 @@
 """Staff sign-in at /beheer/: two factors, lockout per account and per address, the audit
 trail of every attempt, and the password rules (issue 13). Through the real login page."""
 
+import base64
 import json
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from maykin_2fa.test import get_valid_totp_token
@@ -229,3 +231,23 @@ def test_a_backup_code_opens_the_admin_once(client, staff):
     assert client.get("/beheer/").status_code == 200
     assert staff_logins(staff) == [("success", "backup_code")]
     assert not backup.token_set.exists()  # used up
+
+
+def test_a_new_staff_member_sets_up_an_authenticator_and_then_gets_in(client):
+    """The first login: password, then the set-up wizard (an authenticator app's secret and
+    its first code); only then do admin pages open."""
+    user = User.objects.create_user("nieuw", password=PASSWORD, is_staff=True, is_superuser=True)
+    assert password_step(client, "nieuw", PASSWORD)["Location"] == "/beheer/mfa/setup/"
+    setup = "/beheer/mfa/setup/"
+    prefix = "admin_setup_view"
+    client.get(setup)
+    client.post(setup, {f"{prefix}-current_step": "welcome"})
+    client.post(setup, {f"{prefix}-current_step": "method", "method-method": "generator"})
+    secret = client.session["django_two_factor-qr_secret_key"]
+    code = f"{TOTP(base64.b32decode(secret)).token():06d}"
+
+    response = client.post(setup, {f"{prefix}-current_step": "generator", "generator-token": code})
+
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    assert client.get("/beheer/").status_code == 200
