@@ -145,6 +145,8 @@ SESSION_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Lax: the broker's redirect back must carry the session.
 SESSION_COOKIE_NAME = "moz_session"
+# Encrypted before it is stored: the session holds the ID token and a change in progress.
+SESSION_SERIALIZER = "core.crypto.SealedSessionSerializer"
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -159,6 +161,7 @@ from config.integrations.logging import logging_config  # noqa: E402
 from config.integrations.notifications import *  # noqa: E402,F403
 from config.integrations.oidc import *  # noqa: E402,F403
 from config.integrations.oidc import OIDC_BROKER_ORIGIN  # noqa: E402
+from config.integrations.personal_data import *  # noqa: E402,F403
 from config.integrations.registers import *  # noqa: E402,F403
 from config.integrations.sms import *  # noqa: E402,F403
 from config.integrations.staff import *  # noqa: E402,F403

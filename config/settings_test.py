@@ -29,6 +29,8 @@ os.environ.setdefault(
 )
 os.environ.setdefault("PSEUDONYM_KEY", "test-only-pseudonym-key")
 os.environ.setdefault("LDV_SUBJECT_KEY", "test-only-ldv-key")
+os.environ.setdefault("PERSONAL_DATA_KEYS", "test1:dGVzdC1vbmx5LXBlcnNvbmFsLWRhdGEta2V5LTMyYnk=")
+os.environ.setdefault("BLIND_INDEX_KEY", "dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0zMi1ieXQ=")
 # The live server and the test client speak plain HTTP.
 os.environ.setdefault("DJANGO_HTTPS", "false")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")

@@ -169,7 +169,7 @@ def _own_doelbinding(organisation, doelbinding_id: int) -> Doelbinding | None:
 def _recipient(identificatie: Identificatie, doelbinding: Doelbinding, refuse: _Refusal):
     identity = (
         Identity.objects.select_related("profile")
-        .filter(
+        .lookup(
             type=identificatie.type,
             value=identificatie.nummer,
             branch=identificatie.vestigingsnummer or "",

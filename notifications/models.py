@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import Doelbinding, Organisation
+from core.fields import EncryptedTextField
 from notifications.choices import IN_PORTAL, OUTSIDE_PORTAL, Channel, DeliveryStatus, MessageKind
 from profiles.models import Profile
 
@@ -73,8 +74,9 @@ class Notification(models.Model):
         verbose_name=_("purpose"),
     )
     kind = models.CharField(_("kind of message"), max_length=30, choices=MessageKind.choices)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
+    # Encrypted: a message to one person may name them, their case or their address.
+    subject = EncryptedTextField(_("subject"), max_length=200)
+    body = EncryptedTextField(_("message"))
     link = models.URLField(_("link"), blank=True, default="")
     case_reference = models.CharField(_("case reference"), max_length=100, blank=True, default="")
     idempotency_key = models.CharField(_("idempotency key"), max_length=100)
@@ -173,8 +175,9 @@ class InboxMessage(models.Model):
         verbose_name=_("organisation"),
     )
     kind = models.CharField(_("kind of message"), max_length=30, choices=MessageKind.choices)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"))
+    # Encrypted: a message to one person may name them, their case or their address.
+    subject = EncryptedTextField(_("subject"), max_length=200)
+    body = EncryptedTextField(_("message"))
     link = models.URLField(_("link"), blank=True, default="")
     created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -20,7 +20,31 @@ class PortalAuditlogMiddleware(AuditlogMiddleware):
         return data
 
 
+# The trail keeps old and new values for the person's history page, encrypted: django-auditlog
+# passes them through its mask callable, which here seals them (core.crypto).
+SEAL = "core.crypto.seal_for_audit"
+ADDRESS_VALUES = [
+    "street",
+    "house_number",
+    "house_letter",
+    "addition",
+    "postcode",
+    "city",
+    "foreign_lines",
+]
+
+
 def register_audited_models() -> None:
-    auditlog.register(ContactDetail, include_fields=["value", "verified_at"])
-    auditlog.register(PostalAddress, exclude_fields=["version", "updated_at", "bag_id"])
+    auditlog.register(
+        ContactDetail,
+        include_fields=["value", "verified_at"],
+        mask_fields=["value"],
+        mask_callable=SEAL,
+    )
+    auditlog.register(
+        PostalAddress,
+        exclude_fields=["version", "updated_at", "bag_id"],
+        mask_fields=ADDRESS_VALUES,
+        mask_callable=SEAL,
+    )
     auditlog.register(Profile, include_fields=["contact_preference", "language"])

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import crypto
+from core.fields import BlindIndexField, EncryptedTextField
 from profiles.choices import (
     ContactKind,
     ContactPreference,
@@ -15,24 +17,41 @@ from profiles.choices import (
 from profiles.countries import country_name
 
 
+class IdentityQuerySet(models.QuerySet):
+    def lookup(self, *, type: str, value: str, branch: str = ""):
+        """The identity with exactly this number, found through its blind index."""
+        return self.filter(lookup_key=Identity.lookup_key_for(type, value, branch))
+
+    def with_number(self, number: str):
+        """Every identity with this number, whatever its type or branch (staff search)."""
+        return self.filter(number_index=Identity.number_index_for(number))
+
+
 class Identity(models.Model):
     """Who logs in: a BSN, a KvK number (optionally one branch), an RSIN or an eIDAS pseudonym.
 
     Keyed on (type, value, branch) so a person or company has one profile, whoever acts for it.
+    The number and branch are encrypted; `lookup_key` (unique) and `number_index` are keyed
+    fingerprints that find them without decrypting (core.crypto).
     """
 
     type = models.CharField(_("type"), max_length=10, choices=IdentityType.choices)
-    value = models.CharField(_("number"), max_length=128)
-    branch = models.CharField(_("branch number"), max_length=12, blank=True, default="")
+    value = EncryptedTextField(_("number"), max_length=128)
+    branch = EncryptedTextField(_("branch number"), max_length=12, blank=True, default="")
+    lookup_key = BlindIndexField(
+        _("lookup key"), unique=True, of=lambda i: i.lookup_key_for(i.type, i.value, i.branch)
+    )
+    number_index = BlindIndexField(
+        _("number index"), db_index=True, of=lambda i: i.number_index_for(i.value)
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = IdentityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("identity")
         verbose_name_plural = _("identities")
         constraints = [
-            models.UniqueConstraint(
-                fields=["type", "value", "branch"], name="identity_unique_type_value_branch"
-            ),
             models.CheckConstraint(
                 condition=models.Q(branch="") | models.Q(type=IdentityType.KVK),
                 name="identity_branch_only_for_kvk",
@@ -40,8 +59,22 @@ class Identity(models.Model):
         ]
 
     def __str__(self) -> str:
-        suffix = f" / {self.branch}" if self.branch else ""
-        return f"{self.get_type_display()} {self.value}{suffix}"
+        return self.masked
+
+    def save(self, *args, **kwargs):
+        # The fingerprints follow the values (their fields compute them on save); a save of
+        # some fields only must write them too.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "lookup_key", "number_index"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def lookup_key_for(type: str, value: str, branch: str = "") -> str:
+        return crypto.blind_index(type, value, branch, purpose="identity")
+
+    @staticmethod
+    def number_index_for(number: str) -> str:
+        return crypto.blind_index(number.strip(), purpose="identity-number")
 
     @property
     def masked(self) -> str:
@@ -62,7 +95,7 @@ class Profile(models.Model):
         related_name="profile",
         verbose_name=_("user"),
     )
-    display_name = models.CharField(_("name"), max_length=200, blank=True, default="")
+    display_name = EncryptedTextField(_("name"), max_length=200, blank=True, default="")
     contact_preference = models.CharField(
         _("contact preference"),
         max_length=10,
@@ -103,8 +136,9 @@ class Profile(models.Model):
         ]
 
     def __str__(self) -> str:
-        # Lands in the audit trail and admin titles: never the full BSN.
-        return self.display_name or self.identity.masked
+        # Lands in the audit trail and admin titles: never the full BSN, nor the name (the
+        # trail's object name is not encrypted).
+        return self.identity.masked
 
 
 class LoginEvent(models.Model):
@@ -145,6 +179,10 @@ class ContactDetailQuerySet(models.QuerySet):
         """The one rule for "confirmed": its code was entered. Only these may be used."""
         return self.filter(verified_at__isnull=False)
 
+    def with_value(self, kind: str, value: str):
+        """Details with exactly this value (staff search), found through the blind index."""
+        return self.filter(value_index=ContactDetail.value_index_for(kind, value))
+
 
 class ContactDetail(models.Model):
     """The profile's e-mail address or phone number. Only a confirmed value is ever stored here."""
@@ -153,8 +191,12 @@ class ContactDetail(models.Model):
         Profile, on_delete=models.CASCADE, related_name="contact_details", verbose_name=_("profile")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
-    # E-mail as entered (domain lower-cased); phone in E.164, e.g. +31612345678.
-    value = models.CharField(_("value"), max_length=254)
+    # E-mail as entered (domain lower-cased); phone in E.164, e.g. +31612345678. Encrypted;
+    # value_index finds an exact value (e-mail compared without case) without decrypting.
+    value = EncryptedTextField(_("value"), max_length=254)
+    value_index = BlindIndexField(
+        _("value index"), db_index=True, of=lambda d: d.value_index_for(d.kind, d.value)
+    )
     verified_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
@@ -169,7 +211,17 @@ class ContactDetail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.value}"
+        # Lands in the audit trail's object name and admin titles: never the value itself.
+        return str(self.get_kind_display())
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "value_index"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def value_index_for(kind: str, value: str) -> str:
+        return crypto.blind_index(kind, value.strip().lower(), purpose="contact-value")
 
 
 class Verification(models.Model):
@@ -179,7 +231,7 @@ class Verification(models.Model):
         Profile, on_delete=models.CASCADE, related_name="verifications", verbose_name=_("profile")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
-    new_value = models.CharField(_("new value"), max_length=254)
+    new_value = EncryptedTextField(_("new value"), max_length=254)
     # The version of the contact detail the user saw; a change meanwhile is a conflict.
     base_version = models.PositiveIntegerField(_("version seen"), default=0)
     # Empty until the worker has made and sent the code: the code itself is never stored.
@@ -210,15 +262,15 @@ class PostalAddress(models.Model):
         Profile, on_delete=models.CASCADE, related_name="postal_address", verbose_name=_("profile")
     )
     country = models.CharField(_("country"), max_length=2, default="NL")
-    street = models.CharField(_("street"), max_length=200, blank=True, default="")
-    house_number = models.CharField(_("house number"), max_length=10, blank=True, default="")
-    house_letter = models.CharField(_("house letter"), max_length=1, blank=True, default="")
-    addition = models.CharField(_("addition"), max_length=10, blank=True, default="")
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True, default="")
-    city = models.CharField(_("town or city"), max_length=200, blank=True, default="")
+    street = EncryptedTextField(_("street"), max_length=200, blank=True, default="")
+    house_number = EncryptedTextField(_("house number"), max_length=10, blank=True, default="")
+    house_letter = EncryptedTextField(_("house letter"), max_length=1, blank=True, default="")
+    addition = EncryptedTextField(_("addition"), max_length=10, blank=True, default="")
+    postcode = EncryptedTextField(_("postcode"), max_length=10, blank=True, default="")
+    city = EncryptedTextField(_("town or city"), max_length=200, blank=True, default="")
     # A foreign address as the user writes it, one line per line, without the country.
-    foreign_lines = models.TextField(_("address lines"), blank=True, default="")
-    bag_id = models.CharField(_("BAG id"), max_length=16, blank=True, default="")
+    foreign_lines = EncryptedTextField(_("address lines"), blank=True, default="")
+    bag_id = EncryptedTextField(_("BAG id"), max_length=16, blank=True, default="")
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
@@ -236,7 +288,8 @@ class PostalAddress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return " / ".join(self.lines)
+        # Lands in the audit trail's object name: never the address itself.
+        return str(_("postal address"))
 
     @property
     def lines(self) -> list[str]:
@@ -257,15 +310,15 @@ class Terugmelding(models.Model):
     )
     register = models.CharField(_("register"), max_length=10, choices=Register.choices)
     item = models.CharField(_("item"), max_length=100)
-    shown_value = models.TextField(_("value shown"), blank=True, default="")
-    note = models.TextField(_("what is wrong, in the user's words"))
+    shown_value = EncryptedTextField(_("value shown"), blank=True, default="")
+    note = EncryptedTextField(_("what is wrong, in the user's words"))
     status = models.CharField(
         _("status"),
         max_length=12,
         choices=TerugmeldingStatus.choices,
         default=TerugmeldingStatus.NEW,
     )
-    staff_note = models.TextField(_("staff note"), blank=True, default="")
+    staff_note = EncryptedTextField(_("staff note"), blank=True, default="")
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 

@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 def profile_get_or_create(*, identity_type: str, value: str, branch: str = "") -> Profile:
     """The profile of one identity, made on first login. Safe against two logins at once."""
     identity, _created = Identity.objects.get_or_create(
-        type=identity_type, value=value, branch=branch
+        lookup_key=Identity.lookup_key_for(identity_type, value, branch),
+        defaults={"type": identity_type, "value": value, "branch": branch},
     )
     try:
         return Profile.objects.select_related("identity", "user").get(identity=identity)

@@ -40,10 +40,11 @@ def shareable_by_identity(keys: set[tuple[str, str, str]]) -> dict[tuple[str, st
         f"LEFT JOIN {details_table} e ON {confirmed.format('e')} "
         f"LEFT JOIN {details_table} t ON {confirmed.format('t')} "
         f"LEFT JOIN {address_table} a ON a.profile_id = p.id "
-        # The identity's unique index is on these three columns, in this order.
-        f"WHERE (i.type, i.value, i.branch) IN ({', '.join(['(%s, %s, %s)'] * len(ordered))})"
+        # The numbers are encrypted: the identity is found by its unique blind index.
+        f"WHERE i.lookup_key IN ({', '.join(['%s'] * len(ordered))})"
     )
-    params = [ContactKind.EMAIL.value, ContactKind.PHONE.value, *(v for k in ordered for v in k)]
+    lookup_keys = [Identity.lookup_key_for(*key) for key in ordered]
+    params = [ContactKind.EMAIL.value, ContactKind.PHONE.value, *lookup_keys]
     rows = sql.fetch(statement, params)
     found = {}
     for row in rows:

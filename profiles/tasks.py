@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import translation
 from django_tasks import task
 
+from core import crypto
 from core.email import send_templated_email
 from core.sms import sms_gateway
 from profiles.choices import ContactKind, VerificationStatus
@@ -47,10 +48,14 @@ def send_verification_code(*, verification_id: int, language: str) -> None:
     logger.info("verification code sent", extra={"kind": verification.kind})
 
 
+# Task arguments are stored as plain JSON in the queue table: the old address travels sealed.
+OLD_ADDRESS_PLACE = "profiles.tasks.send_email_changed_notice"
+
+
 @task()
-def send_email_changed_notice(*, old_address: str, language: str) -> None:
+def send_email_changed_notice(*, old_address_sealed: str, language: str) -> None:
     send_templated_email(
-        to=old_address,
+        to=crypto.reveal(old_address_sealed, place=OLD_ADDRESS_PLACE),
         template="email_changed",
         context={"site_url": settings.SITE_URL, "help_email": settings.HELP_EMAIL},
         language=language,

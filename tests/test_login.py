@@ -62,7 +62,7 @@ def test_the_same_company_is_one_profile_whoever_logs_in(client, broker):
     client.post("/uitloggen")
     BrokerUser().login(client, method="eherkenning", identity="eh-company", level="basis")
 
-    assert Identity.objects.filter(type=IdentityType.KVK, value="69599084").count() == 1
+    assert Identity.objects.lookup(type=IdentityType.KVK, value="69599084").count() == 1
     assert Profile.objects.count() == 1
 
 

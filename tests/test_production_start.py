@@ -18,6 +18,7 @@ import pytest
 import requests
 from django.db import connection
 
+from core.crypto import new_key
 from tests.support.broker import free_port
 from tests.support.portal_process import BIN, REPO, bare_env, manage
 
@@ -52,6 +53,8 @@ def production_env(database_url: str, static_root: Path, broker, port: int) -> d
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "PSEUDONYM_KEY": secrets.token_urlsafe(50),
         "LDV_SUBJECT_KEY": secrets.token_urlsafe(50),
+        "PERSONAL_DATA_KEYS": f"k1:{new_key()}",
+        "BLIND_INDEX_KEY": new_key(),
         "DATABASE_URL": database_url,
         "DJANGO_STATIC_ROOT": str(static_root),
         # The public name, and the address the probes ask (README: "The reverse proxy").

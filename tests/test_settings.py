@@ -21,6 +21,8 @@ def test_production_settings_start_when_everything_is_set():
         "OIDC_OP_DISCOVERY_URL",
         "PSEUDONYM_KEY",
         "LDV_SUBJECT_KEY",
+        "PERSONAL_DATA_KEYS",
+        "BLIND_INDEX_KEY",
         "SMS_GATEWAY_URL",
         "SMS_GATEWAY_API_KEY",
         "EMAIL_URL",

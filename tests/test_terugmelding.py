@@ -197,7 +197,7 @@ def report(client, login):
 
 @pytest.fixture
 def staff(client):
-    """One of the portal operator's staff who handle reports (profiles migration 0004)."""
+    """One of the portal operator's staff who handle reports (profiles migration 0005)."""
     user = User.objects.create_user("medewerker", password="geheim-en-lang-genoeg", is_staff=True)
     user.groups.add(Group.objects.get(name=REGISTER_REPORT_HANDLERS))
     client.force_login(user, backend=FORCED_LOGIN_BACKEND)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import psycopg
 
+from core.crypto import new_key
+
 REPO = Path(__file__).resolve().parents[2]
 READ_PATH = "/api/profielen/v1/contactgegevens/_zoek"
 BARE_PATH = "/bench/bare"
@@ -142,6 +144,8 @@ def portal_env(database_url: str, port: int, workers: int) -> dict[str, str]:
         "OIDC_OP_DISCOVERY_URL": f"{closed}/.well-known/openid-configuration",
         "PSEUDONYM_KEY": secrets.token_urlsafe(16),
         "LDV_SUBJECT_KEY": secrets.token_urlsafe(16),
+        "PERSONAL_DATA_KEYS": f"bench:{new_key()}",
+        "BLIND_INDEX_KEY": new_key(),
         "SMS_GATEWAY_URL": f"{closed}/sms",
         "SMS_GATEWAY_API_KEY": "bench",
         "EMAIL_URL": "smtp://127.0.0.1:9",

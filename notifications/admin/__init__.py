@@ -37,7 +37,7 @@ from notifications.intake.services import (
     notification_submit,
 )
 from notifications.models import Delivery, Notification
-from profiles.models import Profile
+from profiles.models import Identity, Profile
 
 STATUS_LABELS = dict(DeliveryStatus.choices) | {SENDING: _("uncertain: being sent or stopped")}
 ACCEPTED = _("The message has been accepted for sending.")
@@ -107,7 +107,7 @@ class NotificationAdmin(OrganisationScopedAdmin):
     list_display += ["created_at"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "kind", DuplicateFilter]
     # The person's number is not searchable: staff could otherwise probe who uses the portal.
-    search_fields = ["subject", "case_reference"]
+    search_fields = ["case_reference"]  # the subject is encrypted
     date_hierarchy = "created_at"
     inlines = [DeliveryInline]
     fields = readonly_fields = [
@@ -184,13 +184,9 @@ class NotificationAdmin(OrganisationScopedAdmin):
 
     def _submit(self, request, form) -> IntakeResult | None:
         data = form.cleaned_data
-        recipient = (
-            Profile.objects.filter(
-                identity__type=data["identity_type"], identity__value=data["number"]
-            )
-            .filter(identity__branch="")
-            .first()
-        )
+        recipient = Profile.objects.filter(
+            identity__lookup_key=Identity.lookup_key_for(data["identity_type"], data["number"])
+        ).first()
         doelbinding = data["doelbinding"]
         if recipient is None:
             current = doelbinding.current_version
@@ -242,7 +238,7 @@ class DeliveryAdmin(OrganisationScopedAdmin):
     list_display = ["notification", "organisation", "channel", "status_label", "attempts"]
     list_display += ["error", "next_attempt_at", "sent_at"]
     list_filter = [StatusFilter, "channel"]
-    search_fields = ["notification__subject", "notification__case_reference"]
+    search_fields = ["notification__case_reference"]  # the subject is encrypted
     actions = ["send_again", "mark_sent"]
     fields = readonly_fields = [
         "notification",

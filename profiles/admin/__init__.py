@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from profiles.admin.search import ExactSearchAdmin
 from profiles.admin.shown import ShownToStaffAdmin
 from profiles.models import Identity, LoginEvent, Profile
 
@@ -37,22 +38,23 @@ class LoginEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Identity)
-class IdentityAdmin(ReadOnlyAdmin):
+class IdentityAdmin(ExactSearchAdmin, ReadOnlyAdmin):
     shown_fields = ("identity",)
-    list_display = ["type", "value", "branch", "created_at"]
+    # The list masks the number; the detail page shows it (and records that it did).
+    list_display = ["masked", "created_at"]
     list_filter = ["type"]
-    search_fields = ["value"]
 
     def identity_of(self, obj):
         return obj
 
 
 @admin.register(Profile)
-class ProfileAdmin(ReadOnlyAdmin):
+class ProfileAdmin(ExactSearchAdmin, ReadOnlyAdmin):
     shown_fields = ("identity", "name", "contact_preference", "language")
-    list_display = ["__str__", "identity", "created_at", "updated_at"]
+    list_display = ["__str__", "created_at", "updated_at"]
     list_select_related = ["identity"]
-    search_fields = ["display_name", "identity__value"]
+    identity_path = "identity"
+    contact_path = "contact_details"
 
 
 # Registered here because the admin's URLs are built once, from what is registered at import.

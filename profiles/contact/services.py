@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from core import crypto
 from profiles.choices import ContactKind, ContactPreference, VerificationStatus
 from profiles.codes import (
     CODE_VALID_FOR,
@@ -22,7 +23,11 @@ from profiles.errors import Conflict, ContactChangeError
 from profiles.locks import person_lock
 from profiles.models import ContactDetail, Profile, Verification
 from profiles.signals import contact_detail_changed
-from profiles.tasks import send_email_changed_notice, send_verification_code
+from profiles.tasks import (
+    OLD_ADDRESS_PLACE,
+    send_email_changed_notice,
+    send_verification_code,
+)
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,9 @@ def _apply(profile: Profile, verification: Verification, language: str) -> None:
     verification.save(update_fields=["status"])
     if verification.kind == ContactKind.EMAIL and old_value:
         # The old address hears of it too: if this was not the user, they can act.
-        send_email_changed_notice.enqueue(old_address=old_value, language=language)
+        send_email_changed_notice.enqueue(
+            old_address_sealed=crypto.seal(old_value, place=OLD_ADDRESS_PLACE), language=language
+        )
     contact_detail_changed.send(
         sender=ContactDetail, profile=profile, kind=detail.kind, old_value=old_value
     )

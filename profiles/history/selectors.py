@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.crypto import reveal_from_audit
 from profiles.choices import ContactKind, ContactPreference, LoginMethod
 from profiles.models import ContactDetail, PostalAddress, Profile
 from profiles.selectors import display_phone
@@ -66,6 +67,8 @@ def _own_entries(profile: Profile, detail_ids: list[int]):
 
 
 def _text(value) -> str:
+    # Personal values are sealed in the trail (profiles/audit.py); older entries are plain.
+    value = reveal_from_audit(value)
     return "" if value is None or str(value) in _EMPTY else str(value)
 
 
@@ -103,7 +106,7 @@ def _detail_kind(entry: LogEntry, kinds: dict[int, str]) -> str:
         return kinds[entry.object_id]
     # A removed row: the value tells which it was (phone numbers are stored as +31...).
     old, new = (entry.changes or {}).get("value", ["", ""])
-    return ContactKind.EMAIL if "@" in f"{old}{new}" else ContactKind.PHONE
+    return ContactKind.EMAIL if "@" in f"{_text(old)}{_text(new)}" else ContactKind.PHONE
 
 
 def _detail_change(entry: LogEntry, kinds: dict[int, str]) -> tuple[str, str, str]:

@@ -1,6 +1,6 @@
 """Roles of the portal operator's staff: work that no organisation's staff may do."""
 
-# Made by profiles/migrations/0004_register_report_handlers.py, which also took the report
+# Made by profiles/migrations/0005_register_report_handlers.py, which also took the report
 # permissions away from every other group (the municipal staff group had them).
 REGISTER_REPORT_HANDLERS = "Behandelaar terugmeldingen"
 

@@ -32,7 +32,7 @@ def remove_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("profiles", "0003_profile_language"),
+        ("profiles", "0004_personal_data_encrypted"),
         # After the municipal staff group is made, so its report permissions are taken away.
         ("consent", "0003_municipal_staff_group"),
         ("auth", "0012_alter_user_first_name_max_length"),
