@@ -68,3 +68,27 @@ def settings_are_complete(app_configs, **kwargs):
 @register(deploy=True)
 def static_files_are_collected(app_configs, **kwargs):
     return [Error(problem, id="portal.E002") for problem in static_files_problems()]
+
+
+# The one place a staff login may skip the second factor: the test suite's forced login
+# (tests/support/staff_login.py), which the image does not hold.
+TEST_BYPASS_PREFIX = "tests.support."
+
+
+@register()
+def second_factor_not_bypassed(app_configs, **kwargs):
+    """Two factors for every staff login: no real login backend may skip the second one."""
+    bypassed = [
+        backend
+        for backend in getattr(settings, "MAYKIN_2FA_ALLOW_MFA_BYPASS_BACKENDS", [])
+        if not backend.startswith(TEST_BYPASS_PREFIX)
+    ]
+    return [
+        Error(
+            f"Staff logging in through {backend} skip the second factor.",
+            hint="Remove it from MAYKIN_2FA_ALLOW_MFA_BYPASS_BACKENDS: every staff login "
+            "needs two factors.",
+            id="portal.E003",
+        )
+        for backend in bypassed
+    ]

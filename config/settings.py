@@ -45,6 +45,13 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    # Two factors for staff (config/integrations/staff.py).
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "two_factor.plugins.webauthn",
+    "maykin_2fa",
     "config",
     "profiles",
     "consent",
@@ -63,10 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "maykin_2fa.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "profiles.login.session.SessionTimeoutMiddleware",
+    "profiles.staff.session.StaffSessionTimeoutMiddleware",
     "profiles.audit.PortalAuditlogMiddleware",
 ]
 
@@ -155,6 +164,7 @@ from config.integrations.oidc import OIDC_BROKER_ORIGIN  # noqa: E402
 from config.integrations.personal_data import *  # noqa: E402,F403
 from config.integrations.registers import *  # noqa: E402,F403
 from config.integrations.sms import *  # noqa: E402,F403
+from config.integrations.staff import *  # noqa: E402,F403
 from config.integrations.tasks import *  # noqa: E402,F403
 
 CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[OIDC_BROKER_ORIGIN])

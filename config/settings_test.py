@@ -12,6 +12,9 @@ with these differences from production:
 - E-mail stays in django.core.mail.outbox and text messages in core.sms.outbox, unless a test
   points them at a real SMTP server or gateway; the source registers use their demo data.
 - Passwords are hashed with MD5 (fast), and static files are served from the sources.
+- `client.force_login(user)` logs staff in as if they passed the second factor, through a
+  backend of the tests (tests/support/staff_login.py) that checks no password; the staff login
+  page asks for the password and the second factor as in production.
 - Values a test run cannot have (a secret, a database) get test defaults.
 """
 
@@ -44,6 +47,13 @@ for register in ("KVK", "BRP", "BAG"):
 from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# `client.force_login(user)` counts as two factors; the login page asks for both as always
+# (tests/support/staff_login.py). Tests of the login itself log in through the page.
+AUTHENTICATION_BACKENDS = [
+    "tests.support.staff_login.ForcedLoginBackend",
+    *AUTHENTICATION_BACKENDS,  # noqa: F405
+]
+MAYKIN_2FA_ALLOW_MFA_BYPASS_BACKENDS = ["tests.support.staff_login.ForcedLoginBackend"]
 # Hashed static names need collectstatic; tests serve the source files.
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Mail stays in django.core.mail.outbox unless a test sends it to a real SMTP server.

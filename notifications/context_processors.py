@@ -5,5 +5,6 @@ def unread(request) -> dict:
     """UNREAD_MESSAGES for the 'Berichten' item in the menu: one COUNT, only for a profile."""
     user = getattr(request, "user", None)
     # Staff in the admin have no profile: no count, and no query beyond the one base.html makes.
-    profile = getattr(user, "profile", None) if user and user.is_authenticated else None
+    person = user is not None and user.is_authenticated and not user.is_staff
+    profile = getattr(user, "profile", None) if person else None
     return {"UNREAD_MESSAGES": unread_count(profile) if profile else 0}

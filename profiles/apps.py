@@ -8,5 +8,6 @@ class ProfilesConfig(AppConfig):
 
     def ready(self):
         from profiles.audit import register_audited_models
+        from profiles.staff import session  # noqa: F401 - connects the staff login receivers
 
         register_audited_models()

@@ -65,3 +65,13 @@ class TerugmeldingStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("in progress")
     FORWARDED = "forwarded", _("passed on to the register")
     CLOSED = "closed", _("closed")
+
+
+class StaffLoginOutcome(models.TextChoices):
+    """What happened in a staff login event (the audit trail, profiles/staff/events.py)."""
+
+    SUCCESS = "success", _("logged in")
+    FAILED = "failed", _("failed")
+    LOCKED = "locked", _("refused: too many failed attempts")
+    SESSION_EXPIRED = "session_expired", _("session expired")
+    LOGOUT = "logout", _("logged out")

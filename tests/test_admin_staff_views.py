@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,8 +17,10 @@ from consent.receivers import staff_view_record
 from profiles.choices import Register
 from profiles.models import Terugmelding
 from profiles.signals import personal_data_shown
+from profiles.staff.roles import REGISTER_REPORT_HANDLERS
 from tests.factories import make_profile
 from tests.support.api import log_refuses_writes
+from tests.support.staff_login import FORCED_LOGIN_BACKEND
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,7 @@ IDENTITIES = "/beheer/profiles/identity/"
 @pytest.fixture
 def superuser(client):
     user = get_user_model().objects.create_superuser("beheerder", None, None)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend=FORCED_LOGIN_BACKEND)
     return user
 
 
@@ -110,7 +112,7 @@ def test_without_the_log_staff_get_a_clear_page_and_no_data(client, superuser):
 def test_the_person_sees_that_an_administrator_looked(client, superuser, login):
     person = login()  # the test client is now the person, with their own session
     client.logout()
-    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(superuser, backend=FORCED_LOGIN_BACKEND)
     client.get(f"{PROFILES}{person.pk}/change/")
     client.logout()
     login()
@@ -135,8 +137,8 @@ def test_municipal_staff_handling_a_report_leave_a_record_too(client):
         note="Fout.",
     )
     staff = get_user_model().objects.create_user("medewerker", is_staff=True)
-    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="_terugmelding"))
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    staff.groups.add(Group.objects.get(name=REGISTER_REPORT_HANDLERS))
+    client.force_login(staff, backend=FORCED_LOGIN_BACKEND)
 
     page = client.get(f"/beheer/profiles/terugmelding/{report.pk}/change/")
 

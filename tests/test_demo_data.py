@@ -10,13 +10,17 @@ from django.contrib.auth.password_validation import get_password_validators, val
 from django.core.management import call_command
 from django.urls import reverse
 
-from config.demo_accounts import ACCOUNTS
+from config.demo_accounts import ACCOUNTS, DEMO_TOTP_SECRET, demo_totp_code
+from config.management.commands.demo_totp import NOT_IN_PRODUCTION as DEMO_TOTP_REFUSED
 from config.management.commands.load_demo_data import NOT_IN_PRODUCTION, ORGANISATIONS
 from consent.models import Doelbinding, Organisation
+from profiles.staff.roles import REGISTER_REPORT_HANDLERS
 from tests.support.portal_process import PRODUCTION_ENV, manage
+from tests.support.staff_login import code_step, password_step
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-STAFF = [account for account in ACCOUNTS if not account.is_operator]
+STAFF = [account for account in ACCOUNTS if account.organisation_oin]
+ROLES = [account for account in ACCOUNTS if account.group]
 OPERATOR = next(account for account in ACCOUNTS if account.is_operator)
 # What the later two-factor issue will ask of a password (Django's validators, length 12).
 VALIDATORS = get_password_validators(
@@ -39,11 +43,13 @@ def demo_data(db, settings):
 
 
 def admin_login(client, account) -> None:
-    response = client.post(
-        reverse("admin:login"),
-        {"username": account.username, "password": account.password, "next": "/beheer/"},
-    )
+    """Through the login page: the published password, then the published authenticator's code."""
+    asked = password_step(client, account.username, account.password)
+    assert asked.status_code == 200, f"{account.username}: password refused"
+    assert 'name="token-otp_token"' in asked.content.decode()
+    response = code_step(client, demo_totp_code())
     assert response.status_code == 302, f"{account.username} could not log in"
+    assert response["Location"] == "/beheer/"
 
 
 def organisation_name(oin: str) -> str:
@@ -95,8 +101,14 @@ def test_the_readme_lists_each_account_with_its_password_and_organisation(accoun
     assert f"`{account.password}`" in row
     if account.is_operator:
         assert "every organisation" in row
+    elif account.group:
+        assert account.group in row
     else:
         assert organisation_name(account.organisation_oin) in row
+
+
+def test_the_readme_gives_the_demo_authenticator_secret():
+    assert f"`{DEMO_TOTP_SECRET}`" in README
 
 
 def test_outside_development_it_refuses_and_writes_nothing(tmp_path):
@@ -115,3 +127,40 @@ def test_outside_development_it_refuses_and_writes_nothing(tmp_path):
         users = connection.execute("SELECT count(*) FROM auth_user").fetchone()[0]
         organisations = connection.execute("SELECT count(*) FROM consent_organisation").fetchone()
     assert (users, organisations[0]) == (0, 0)
+
+
+@pytest.mark.parametrize("account", ROLES, ids=lambda a: a.username)
+def test_the_operators_role_accounts_have_their_group_and_no_organisation(demo_data, account):
+    user = get_user_model().objects.get(username=account.username)
+    assert list(user.groups.values_list("name", flat=True)) == [account.group]
+    assert (user.is_staff, user.is_superuser, user.organisations.exists()) == (True, False, False)
+
+
+def test_the_report_handler_sees_register_reports_and_municipal_staff_do_not(client, demo_data):
+    handler = next(a for a in ROLES if a.group == REGISTER_REPORT_HANDLERS)
+    admin_login(client, handler)
+    assert client.get(reverse("admin:profiles_terugmelding_changelist")).status_code == 200
+    client.logout()
+    admin_login(client, STAFF[0])
+    assert client.get(reverse("admin:profiles_terugmelding_changelist")).status_code == 403
+
+
+def test_every_demo_account_needs_the_second_factor(client, demo_data):
+    """The password alone opens no admin page: the login asks for the code next."""
+    password_step(client, OPERATOR.username, OPERATOR.password)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_demo_totp_refuses_outside_development():
+    result = manage("demo_totp", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert result.stderr.strip() == f"CommandError: {DEMO_TOTP_REFUSED}"
+
+
+def test_demo_totp_prints_the_code_the_login_takes(client, demo_data, capsys):
+    call_command("demo_totp")
+    code = capsys.readouterr().out.strip()
+    password_step(client, STAFF[0].username, STAFF[0].password)
+    assert code_step(client, code).status_code == 302

@@ -23,6 +23,7 @@ from core import sql
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.api import ApiCaller, complete_profile, identificatie
 from tests.support.prepared import PREPARED, prepared_path
+from tests.support.staff_login import FORCED_LOGIN_BACKEND
 
 REPO = Path(__file__).resolve().parents[1]
 on_postgresql = pytest.mark.skipif(
@@ -101,7 +102,7 @@ def test_a_staff_list_records_outside_a_transaction_without_an_organisation(
 ):
     person = make_profile()
     staff = django_user_model.objects.create_superuser("beheerder", None, None)
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(staff, backend=FORCED_LOGIN_BACKEND)
 
     page = client.get("/beheer/profiles/profile/")
 

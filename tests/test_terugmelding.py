@@ -5,10 +5,12 @@ from html import unescape
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 
 from profiles.choices import TerugmeldingStatus
 from profiles.models import Terugmelding
+from profiles.staff.roles import REGISTER_REPORT_HANDLERS
+from tests.support.staff_login import FORCED_LOGIN_BACKEND
 
 pytestmark = pytest.mark.django_db
 
@@ -195,13 +197,10 @@ def report(client, login):
 
 @pytest.fixture
 def staff(client):
+    """One of the portal operator's staff who handle reports (profiles migration 0005)."""
     user = User.objects.create_user("medewerker", password="geheim-en-lang-genoeg", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="profiles", codename__endswith="_terugmelding"
-        )
-    )
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    user.groups.add(Group.objects.get(name=REGISTER_REPORT_HANDLERS))
+    client.force_login(user, backend=FORCED_LOGIN_BACKEND)
     return user
 
 

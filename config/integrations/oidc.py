@@ -159,6 +159,8 @@ LDV_SUBJECT_KEY = required(
     "LDV_SUBJECT_KEY", remedy=f"set {_KEY}", dev_default="development-only-ldv-key"
 )
 
-LOGIN_URL = "login"
+# Only Django's login_required views read this: the staff's second-factor pages (maykin-2fa).
+# People log in through profiles' own views (level_required), which name their login page.
+LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

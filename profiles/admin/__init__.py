@@ -58,4 +58,5 @@ class ProfileAdmin(ExactSearchAdmin, ReadOnlyAdmin):
 
 
 # Registered here because the admin's URLs are built once, from what is registered at import.
+from profiles.admin import audit_trail as admin_audit_trail  # noqa: E402,F401
 from profiles.admin import terugmelding as admin_terugmelding  # noqa: E402,F401

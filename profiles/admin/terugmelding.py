@@ -1,6 +1,8 @@
 """Staff handle reports of wrong register data ('terugmeldingen') here.
 
 What the user reported stays as they sent it; staff only move the status and keep a note.
+Only the portal operator's handlers (profiles.staff.roles) see them: a report holds a person's
+BRP name, and no organisation's staff have any business with it.
 Imported from profiles/admin.py so that the registration runs with the admin's autodiscovery.
 """
 
@@ -8,6 +10,7 @@ from django.contrib import admin
 
 from profiles.admin.shown import ShownToStaffAdmin
 from profiles.models import Terugmelding
+from profiles.staff.roles import handles_register_reports
 
 USER_FIELDS = ["profile", "register", "item", "shown_value", "note", "created_at", "updated_at"]
 
@@ -25,6 +28,17 @@ class TerugmeldingAdmin(ShownToStaffAdmin):
 
     def identity_of(self, obj):
         return obj.profile.identity
+
+    def has_module_permission(self, request):
+        return handles_register_reports(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return handles_register_reports(request.user) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return handles_register_reports(request.user) and super().has_change_permission(
+            request, obj
+        )
 
     def has_add_permission(self, request):
         # A report only ever comes from the user who saw the data.

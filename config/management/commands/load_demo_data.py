@@ -4,7 +4,7 @@ nothing. It refuses outside DEBUG: the demo accounts' passwords are published in
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from config.demo_accounts import ACCOUNTS, demo_accounts_load
+from config.demo_accounts import ACCOUNTS, DEMO_TOTP_SECRET, demo_accounts_load
 from config.demo_review import AWB_2_14, demo_purposes_in_force
 from consent.choices import DataField, DoelbindingStatus, LegalBasis, OrganisationKind
 from consent.models import Doelbinding, Organisation
@@ -127,4 +127,8 @@ class Command(BaseCommand):
             f"Demo data: {len(ORGANISATIONS)} organisations, {len(DOELBINDINGEN)} purposes, "
             f"{len(IDENTITIES)} identities, {len(ACCOUNTS)} admin accounts at /beheer/ "
             f"({len(made)} new; their passwords are in README.md)."
+        )
+        self.stdout.write(
+            f"Second factor of every demo account: authenticator secret {DEMO_TOTP_SECRET}, "
+            "or the current code from `python manage.py demo_totp`."
         )
