@@ -98,23 +98,32 @@ def wait_for_database(
     return waited
 
 
+def connection_lost(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """True when the connection is gone (ended by the server, or dropped by Django after a
+    failed rollback); False when it still works and the error was the query's own."""
+    connection = connections[using]
+    return connection.connection is None or not connection.is_usable()
+
+
 def when_database_back(function: Callable[..., T], *args, **kwargs) -> T:
     """Run `function`; when the connection is lost on the way, wait for the database, run again.
 
     Only outside a transaction (inside one the error goes up as it is). `function` must be safe
-    to run twice: it may have done its work just before the connection broke. An error that
-    comes back while the database answers (a fault in the query, not in the connection) goes up
-    after QUICK_TRIES runs, instead of going round for ever.
+    to run twice: it may have done its work just before the connection broke. An error while
+    the connection still works (a deadlock, a lock timeout, a fault in the query) is tried
+    QUICK_TRIES times with a short pause, then goes up, instead of going round for ever.
     """
     quick = 0
     while True:
         try:
             return function(*args, **kwargs)
         except DATABASE_LOST as error:
-            if connections[DEFAULT_DB_ALIAS].in_atomic_block or quick >= QUICK_TRIES:
+            if connections[DEFAULT_DB_ALIAS].in_atomic_block:
                 raise
-            if wait_for_database(reason=error) < FIRST_WAIT:
-                quick += 1
-                time.sleep(FIRST_WAIT * quick)
-            else:
-                quick = 0
+            if connection_lost():
+                wait_for_database(reason=error)
+                continue
+            quick += 1
+            if quick >= QUICK_TRIES:
+                raise
+            time.sleep(FIRST_WAIT * quick)
