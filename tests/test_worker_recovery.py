@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -219,3 +220,13 @@ def test_an_error_of_the_query_itself_goes_up_after_a_few_quick_tries(monkeypatc
         assert len(runs) == db_wait.QUICK_TRIES
     else:
         assert len(runs) == 1
+
+
+def test_operators_see_the_workers_and_a_warning_when_none_is_alive(admin_client):
+    url = reverse("admin:notifications_workerheartbeat_changelist")
+    response = admin_client.get(url)
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+    beat("worker-on-this-machine", seconds_ago=1)
+    response = admin_client.get(url)
+    assert list(response.context["messages"]) == []
+    assert "worker-on-this-machine" in response.content.decode()
