@@ -1,15 +1,15 @@
 """`manage.py run_worker`: the task worker that survives a lost database (notifications.worker).
 
-The same options as django_tasks_db's `db_worker` (queues, interval, --batch, --max-tasks,
---reload); the worker id defaults to the machine's name and the process id, so staff can tell
-the workers apart in the admin and `worker_health` finds the one on its own machine.
+The same options as django_tasks_db's `db_worker` (queues, interval, --batch, --max-tasks), but
+no --reload: restart it after a code change (`make run` restarts everything). The worker id
+defaults to the machine's name and the process id, so staff can tell the workers apart in the
+admin, and `worker_health` finds the one on its own machine.
 """
 
 import os
 import socket
 
 from django.core.management.base import CommandError
-from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
@@ -26,7 +26,7 @@ class Command(DbWorkerCommand):
 
     def add_arguments(self, parser) -> None:
         super().add_arguments(parser)
-        parser.set_defaults(worker_id=None)
+        parser.set_defaults(worker_id=None, reload=False)
 
     def handle(
         self,
@@ -44,6 +44,8 @@ class Command(DbWorkerCommand):
         **options,
     ) -> None:
         self.configure_logging(verbosity)
+        if reload:
+            raise CommandError("run_worker does not reload: restart it after a code change.")
         queue_names = queue_name.split(",")
         excluded = exclude_queues.split(",") if exclude_queues else []
         if excluded and "*" not in queue_names:
@@ -58,10 +60,5 @@ class Command(DbWorkerCommand):
             worker_id=worker_id or default_worker_id(),
             excluded_queue_names=excluded,
         )
-        if reload and not batch:
-            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
-                worker.configure_signals()  # only the child, which runs the worker
-            run_with_reloader(worker_run, worker)
-        else:
-            worker.configure_signals()
-            worker_run(worker)
+        worker.configure_signals()
+        worker_run(worker)
