@@ -135,7 +135,7 @@ def arrived_once_each(server, emails) -> None:
 def test_the_worker_lives_through_ended_connections_and_an_outage(settings, tmp_path):
     settings.TASKS = DB_TASKS
     settings.NOTIFICATION_DELIVERY_BATCH_SIZE = 20  # ten people per task, several tasks
-    messages = 120
+    messages = 60
     gemeente, doelbinding = people_with_email(messages)
     log = tmp_path / "worker.log"
     app = "moz-test-worker"
