@@ -60,6 +60,10 @@ class Heartbeat(threading.Thread):
             self.database_lost = True
             with contextlib.suppress(*DATABASE_LOST):
                 connection.close()  # this thread's; the next beat connects anew
+        except Exception:
+            # A fault of ours must not end the thread: a worker without heartbeat looks dead,
+            # and the others would take its task. Logged as an error, so it is seen.
+            logger.exception("heartbeat failed")
         else:
             self.database_lost = False
 

@@ -11,6 +11,11 @@ What the task in flight does meanwhile: a delivery task records what it sent as 
 database answers again (notifications.delivery.batch uses core.db_wait.when_database_back), so
 a live worker leaves nothing uncertain; a task that broke off before that is put back and run
 again, which sends nothing twice (rows are claimed with a status check).
+
+One moment stays uncertain even for a live worker: when the connection breaks while the claim
+commits, the worker cannot know whether it did. It then acts as if not (the task runs again);
+if the claim had committed, its rows are SENDING and nobody claims them again: "uncertain" for
+staff to decide, as after a killed worker. Never twice, never lost unseen.
 """
 
 import logging
