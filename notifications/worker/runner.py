@@ -24,7 +24,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from core.db_wait import DATABASE_LOST, wait_for_database, when_database_back
+from core.db_wait import DATABASE_LOST, first_line, wait_for_database, when_database_back
 from notifications.worker.heartbeat import Heartbeat
 from notifications.worker.recovery import task_retry_after_lost_database, tasks_requeue_own
 
@@ -48,6 +48,11 @@ class ResilientWorker(Worker):
             try:
                 return super().run()
             except DATABASE_LOST as error:
+                if not self.running:
+                    # Told to stop (SIGTERM, Ctrl+C): stop, do not wait for the database. A task
+                    # left running is taken over by another worker (notifications.worker.recovery).
+                    logger.warning("worker stops without its database: %s", first_line(error))
+                    return
                 self.database_lost(error)
                 self.startup_delay = False
 
