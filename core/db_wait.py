@@ -34,10 +34,6 @@ FIRST_WAIT = 0.5
 QUICK_TRIES = 5
 
 
-class DatabaseStillGone(Exception):
-    """The database did not come back within the time the caller gave."""
-
-
 def first_line(error: BaseException) -> str:
     lines = str(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
@@ -64,17 +60,14 @@ def database_answers(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 
 def wait_for_database(
-    *,
-    using: str = DEFAULT_DB_ALIAS,
-    give_up_after: float | None = None,
-    reason: BaseException | None = None,
+    *, using: str = DEFAULT_DB_ALIAS, reason: BaseException | None = None
 ) -> float:
     """Return when the database answers again; the seconds it took.
 
     Waits half a second, then twice as long each time up to WORKER_RECONNECT_MAX_SECONDS (with a
     little jitter, so workers do not knock all at once), with a log line for each wait: an
-    outage shows in the log, and nobody is hammered. Raises DatabaseStillGone after
-    `give_up_after` seconds, if given.
+    outage shows in the log, and nobody is hammered. It never gives up: a worker's supervisor
+    sees it waiting (worker_health), and a restart would only wait again.
     """
     started = time.monotonic()
     wait = FIRST_WAIT
@@ -82,11 +75,7 @@ def wait_for_database(
         logger.warning("database connection lost: %s", first_line(reason))
     while not database_answers(using):
         waited = time.monotonic() - started
-        if give_up_after is not None and waited >= give_up_after:
-            raise DatabaseStillGone(f"no database after {waited:.1f} s")
         pause = min(wait, longest_wait()) * random.uniform(0.8, 1.0)  # noqa: S311 - jitter
-        if give_up_after is not None:
-            pause = max(0.0, min(pause, give_up_after - waited))
         logger.warning(
             "database unreachable; trying again in %.1f s", pause, extra={"waited": round(waited)}
         )
