@@ -34,6 +34,21 @@ RUN DJANGO_DEBUG=true python manage.py collectstatic --no-input -v0 \
  && chown -R portal:portal /app
 
 USER portal
+
+# --- The task worker: the same image, a container of its own beside the web one ---------------
+# docker build --target worker -t portal-worker .   Or run the default (web) image with the command
+# `python manage.py run_worker` and --health-cmd "python manage.py worker_health".
+# It waits for a database that is gone and goes on by itself (manage.py run_worker); run it with
+# a restart policy (restart: unless-stopped) for the rare exit. The health check reads the
+# worker's heartbeat row in the database: unhealthy when no worker on this machine gave a sign
+# of life within WORKER_ORPHAN_AFTER seconds, or the database cannot be reached.
+FROM base AS worker
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+  CMD ["python", "manage.py", "worker_health"]
+CMD ["python", "manage.py", "run_worker"]
+
+# --- The web process: gunicorn (the default target) --------------------------------------------
+FROM base AS web
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status == 200 else 1)"

@@ -166,6 +166,7 @@ from config.integrations.registers import *  # noqa: E402,F403
 from config.integrations.sms import *  # noqa: E402,F403
 from config.integrations.staff import *  # noqa: E402,F403
 from config.integrations.tasks import *  # noqa: E402,F403
+from config.integrations.worker import *  # noqa: E402,F403
 
 CONTENT_SECURITY_POLICY = content_security_policy(form_targets=[OIDC_BROKER_ORIGIN])
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"

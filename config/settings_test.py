@@ -4,7 +4,7 @@ with these differences from production:
 - Background tasks run at once, inside the transaction that enqueues them
   (django_tasks.backends.immediate.ImmediateBackend), so most tests see a code or a delivery
   as soon as the request returns. Production queues a task as a row of that transaction
-  (django_tasks_db.DatabaseBackend) and `manage.py db_worker` runs it after commit. Here a task
+  (django_tasks_db.DatabaseBackend) and `manage.py run_worker` runs it after commit. Here a task
   sees rows its transaction has not committed, and what it sent stays sent if that transaction
   rolls back. Tests about what may leave only after commit switch to the database backend
   (tests.support.notifications.DB_TASKS) and run the worker: tests/test_tasks_after_commit.py,

@@ -46,11 +46,12 @@ def main() -> None:
         processes.append(
             subprocess.Popen([python, "manage.py", "runserver", PORTAL_ADDRESS], env=env, cwd=REPO)
         )
-        # E-mail and SMS (codes, notices) go out from here, never from inside a request.
+        # E-mail and SMS (codes, notices) go out from here, never from inside a request. The
+        # worker waits for a database that is gone and takes over tasks of a worker that died.
         subprocess.run(
             [python, "manage.py", "notifications_recover"], env=env, cwd=REPO, check=True
         )
-        processes.append(subprocess.Popen([python, "manage.py", "db_worker"], env=env, cwd=REPO))
+        processes.append(subprocess.Popen([python, "manage.py", "run_worker"], env=env, cwd=REPO))
         print(
             f"\nMijn Omgeving Zakelijk: http://{PORTAL_ADDRESS}  (stop with Ctrl+C)\n", flush=True
         )

@@ -190,3 +190,25 @@ class InboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker that is running, or was: one row per worker, renewed every few seconds.
+
+    Other workers read it to find tasks whose worker stopped (notifications.worker.recovery);
+    `manage.py worker_health` reads it for a health probe; staff see it in the admin.
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("machine"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started at"))
+    beat_at = models.DateTimeField(_("last sign of life"), db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -134,7 +134,7 @@ def test_the_documented_steps_start_a_working_portal(fresh_database, dev_broker,
         step("compilemessages", "--ignore=.venv", "--ignore=dev", "-v0", env=env)
     step("check_settings", env=env)
     step("notifications_recover", env=env)
-    step("db_worker", "--batch", "--no-startup-delay", env=env)
+    step("run_worker", "--batch", "--no-startup-delay", env=env)
     with psycopg.connect(psycopg_conninfo(fresh_database)) as database:
         oldest_waiting = database.execute(readme_worker_query()).fetchone()[0]
     assert oldest_waiting is None  # the README's worker check runs, and the queue is empty

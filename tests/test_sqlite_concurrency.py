@@ -1,8 +1,8 @@
 """`make run` on SQLite with several tabs and the worker: no "database is locked".
 
 Real processes against one SQLite file, as `make run` has them: writers that read and then
-write in one transaction, overlapping, and `manage.py db_worker` writing its task rows beside
-them.
+write in one transaction, overlapping, and `manage.py run_worker` writing its task rows and
+its heartbeat (here five times a second) beside them.
 """
 
 import subprocess
@@ -28,7 +28,11 @@ def test_sqlite_options_are_for_files_only():
 
 
 def test_overlapping_writers_and_the_worker_never_meet_a_locked_database(tmp_path):
-    env = {"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = {
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "WORKER_HEARTBEAT_SECONDS": "0.2",
+    }
     migrated = manage("migrate", "--no-input", "-v0", env=env, timeout=300)
     assert migrated.returncode == 0, migrated.stderr
     journal = manage(
@@ -55,7 +59,7 @@ def test_overlapping_writers_and_the_worker_never_meet_a_locked_database(tmp_pat
         [
             sys.executable,
             "manage.py",
-            "db_worker",
+            "run_worker",
             "--interval",
             "0.05",
             "--no-startup-delay",

@@ -14,6 +14,7 @@ from tests.support.portal_process import (
 ENTRY_POINTS = {
     "manage.py migrate": lambda env: manage("migrate", env=env),
     "manage.py db_worker": lambda env: manage("db_worker", env=env),
+    "manage.py run_worker": lambda env: manage("run_worker", env=env),
     "gunicorn": gunicorn,
     "gunicorn without our config": lambda env: gunicorn(env, config=False),
     "config.wsgi": lambda env: python("import config.wsgi", env),

@@ -1,4 +1,4 @@
-"""A real worker process (`manage.py db_worker`) killed with SIGKILL while it sends a batch, and
+"""A real worker process (`manage.py run_worker`) killed with SIGKILL while it sends a batch, and
 started again. What holds, and what this test asserts:
 
 - no e-mail arrives twice (counted by Message-ID at a real SMTP server);

@@ -375,3 +375,7 @@ class DeliveryAdmin(OrganisationScopedAdmin):
                 % {"sent": sent, "refused": refused},
             )
         return HttpResponseRedirect(reverse("admin:notifications_delivery_post"))
+
+
+# The task workers' list registers itself (a concept of its own: operations, not messages).
+from notifications.admin import workers  # noqa: E402,F401

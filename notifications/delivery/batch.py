@@ -46,6 +46,7 @@ from django.utils import timezone
 from consent.choices import LegalBasis, Reason
 from consent.ldv import LogUnavailable, Trace, processing_records_write, pseudonym_for
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
+from core.db_wait import when_database_back
 from notifications.choices import Channel, DeliveryStatus
 from notifications.delivery.compose import EmailComposer
 from notifications.delivery.sending import DeliveryError, prepare, transmit
@@ -84,7 +85,8 @@ def deliveries_attempt(*, delivery_ids: list[int]) -> dict[str, int]:
     """Deliver the rows that are still waiting; returns how many ended how (the task's result)."""
     claimed = _claim(delivery_ids)
     failures, unexpected = _send(claimed.outgoing)
-    deliveries_record_failures(failures)
+    # A lost database connection here is waited for: what was sent must be written down.
+    when_database_back(deliveries_record_failures, failures)
     outcomes = claimed.outcomes
     for delivery in claimed.outgoing:
         outcomes[str(delivery.status)] += 1
@@ -305,8 +307,13 @@ def _send(outgoing: list[Delivery]) -> tuple[list[tuple[Delivery, DeliveryError]
 
 
 def _record_sent(rows: list[Delivery]) -> None:
-    if not rows:
-        return
+    """SENT for rows that went out. Waits for a lost database: a live worker knows they went out,
+    so it leaves them SENDING ("uncertain") only when it dies before this is written."""
+    if rows:
+        when_database_back(_write_sent, rows)
+
+
+def _write_sent(rows: list[Delivery]) -> None:
     now = timezone.now()
     # Only rows still SENDING: a staff decision taken meanwhile stands.
     Delivery.objects.filter(pk__in=[row.pk for row in rows], status=SENDING).update(

@@ -4,7 +4,7 @@ run_worker() runs every task that is due in this process: it does what `manage.p
 --batch` does. On PostgreSQL it commits for real, so tests that use it are marked
 django_db(transaction=True) there (see tests/test_delivery.py).
 
-start_worker() starts `manage.py db_worker` as a real process on the test database, as
+start_worker() starts `manage.py run_worker` as a real process on the test database, as
 production runs it (PostgreSQL only: a second process cannot see SQLite's database in memory).
 """
 
@@ -41,17 +41,21 @@ def database_url() -> str:
     return f"postgres://{login}@{host}/{db['NAME']}"
 
 
-def start_worker(server, log: Path) -> subprocess.Popen:
+def start_worker(server, log: Path, **environment: str) -> subprocess.Popen:
     # The production settings, as the worker runs there, fed the test environment: the test
     # settings keep mail in memory, and this worker must talk SMTP to the test's server.
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url(),
-        "EMAIL_URL": f"smtp://{server.host}:{server.port}",
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DJANGO_DEBUG": "false",
-    }
-    command = [sys.executable, "manage.py", "db_worker", "--interval", "0.05"]
+    env = (
+        os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": database_url(),
+            "EMAIL_URL": f"smtp://{server.host}:{server.port}",
+            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            "DJANGO_DEBUG": "false",
+        }
+        | environment
+    )
+    command = [sys.executable, "manage.py", "run_worker", "--interval", "0.05"]
     command += ["--no-startup-delay", "--no-reload", "--verbosity", "0"]
     with log.open("ab") as out:
         return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=out)
