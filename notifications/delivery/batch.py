@@ -191,10 +191,12 @@ def _without_paused(rows: list[Delivery], claimed: Claimed) -> list[Delivery]:
         permit = claimed.permits.get(TRANSPORT_OF.get(row.channel))
         if permit is not None and permit.state == PAUSED:
             waiting[(TRANSPORT_OF[row.channel], permit.retry_at)].append(row)
+    left_waiting = set()
     for (transport, until), paused in waiting.items():
         deliveries_pause(paused, transport=transport, until=until, counted=False)
         claimed.outcomes[PAUSED_OUTCOME] += len(paused)
-    return [row for row in rows if row.status in WAITING]
+        left_waiting.update(row.pk for row in paused)
+    return [row for row in rows if row.pk not in left_waiting]
 
 
 def _with_notifications(rows: list[Delivery]) -> None:
