@@ -3,6 +3,7 @@ all when the mail server fails, counts one outage once, lets one worker probe af
 doubles up to its maximum, and when the relay answers it closes and the waiting rows go.
 Staff see the pause in the admin. The worker-process version: tests/test_delivery_outage.py."""
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from notifications.choices import Channel, DeliveryStatus
+from notifications.choices import Channel, DeliveryStatus, MessageKind
 from notifications.delivery.breaker import (
     CLOSED,
     PAUSED,
@@ -24,7 +25,10 @@ from notifications.delivery.breaker import (
 )
 from notifications.delivery.policy import transport_pause
 from notifications.delivery.sending import close_mail_connection
+from notifications.delivery.services import SENDING
+from notifications.intake.bulk import notification_submit_bulk
 from notifications.models import Delivery, TransportPause
+from profiles.models import Profile
 from tests.factories import make_organisation, make_profile
 from tests.support.notifications import DB_TASKS, confirmed, legal_task, submit
 from tests.support.smtp import smtp_server, use_smtp_server
@@ -42,6 +46,19 @@ def pauses(settings):
     close_mail_connection()
     yield
     close_mail_connection()
+
+
+def send_to(gemeente, people):
+    """One message to each of `people`, in one batch (their e-mails in pk order)."""
+    notification_submit_bulk(
+        organisation=gemeente,
+        doelbinding=legal_task(gemeente),
+        recipients=Profile.objects.filter(pk__in=[p.pk for p in people]),
+        kind=MessageKind.STATUS,
+        subject="De nieuwe afvalkalender staat online",
+        body="Vanaf 1 januari halen wij het afval op andere dagen op.",
+        idempotency_key="afvalkalender",
+    )
 
 
 def due_now(transport="smtp"):
@@ -129,6 +146,38 @@ def test_a_relay_that_is_down_costs_no_try_and_when_it_answers_every_row_goes_on
         assert set(emails.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
         recipients = sorted(r.envelope_to[0] for r in server.received)
     assert recipients == [f"persoon{n}@voorbeeld.nl" for n in range(4)]
+
+
+@worker_db
+def test_an_email_cut_off_after_the_relay_had_all_of_it_is_left_for_staff_not_resent(settings):
+    settings.TASKS = DB_TASKS
+    settings.EMAIL_TIMEOUT = 0.5
+    gemeente = make_organisation("Gemeente Testdorp")
+    people = [make_profile() for _ in range(3)]
+    for n, person in enumerate(people):
+        confirmed(person, value=f"persoon{n}@voorbeeld.nl")
+    with smtp_server() as server:
+        use_smtp_server(settings, server)
+        accept = server.handle_DATA
+
+        async def takes_it_and_hangs(smtp, session, envelope):
+            await accept(smtp, session, envelope)
+            await asyncio.sleep(2)  # the relay goes quiet before its "250"
+            return "250 OK"
+
+        server.handle_DATA = takes_it_and_hangs
+        send_to(gemeente, people)
+        run_worker()
+
+    first, *rest = (
+        Delivery.objects.get(channel=Channel.EMAIL, notification__recipient=p) for p in people
+    )
+    assert (first.status, first.attempts) == (SENDING, 1)  # uncertain: staff decide
+    assert {(d.status, d.attempts, d.last_error) for d in rest} == {
+        (DeliveryStatus.RETRYING, 0, "paused_smtp")
+    }
+    assert len(server.received) == 1
+    assert TransportPause.objects.get().reason == "smtp_no_answer_to_message"
 
 
 def test_when_the_relay_answers_again_the_waiting_rows_are_enqueued_at_once(settings, caplog):
