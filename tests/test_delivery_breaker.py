@@ -198,29 +198,37 @@ def test_when_the_relay_answers_again_the_waiting_rows_are_enqueued_at_once(sett
     assert "sending resumed on smtp after a pause of 0 s" in caplog.text
 
 
-def test_staff_see_that_email_is_paused_and_why_on_the_admin_pages(client):
+def test_staff_see_that_email_is_paused_and_why_on_the_admin_pages(client, settings):
     staff = User.objects.create_user(username="beheerder", is_staff=True, is_superuser=True)
     client.force_login(staff)
     home = reverse("admin:index")
     notice = "E-mail versturen staat stil sinds"
     assert notice not in client.get(home).content.decode()
 
-    transport_trip(transport="smtp", reason="smtp_ConnectionRefusedError", probing=False)
-    pages = [
-        client.get(page).content.decode()
-        for page in (
-            home,
-            reverse("admin:notifications_notification_changelist"),
-            reverse("admin:notifications_delivery_changelist"),
-        )
-    ]
+    gemeente, person = make_organisation("Gemeente Testdorp"), make_profile()
+    confirmed(person)
+    with smtp_server() as server:
+        use_smtp_server(settings, server)
+        server.stop()
+        submit(gemeente, legal_task(gemeente), person)  # the relay is gone: paused
+        pages = [
+            client.get(page).content.decode()
+            for page in (
+                home,
+                reverse("admin:notifications_notification_changelist"),
+                reverse("admin:notifications_delivery_changelist"),
+            )
+        ]
+        server.start()
+        transport_resume(transport="smtp")
+        after = client.get(home).content.decode()
 
     for page in pages:
         assert notice in page and "omdat de mailserver niet antwoordt" in page
         assert "Het portaal probeert het zelf opnieuw" in page
         assert "Sms'jes versturen" not in page
-    transport_resume(transport="smtp")
-    assert notice not in client.get(home).content.decode()
+    assert "wacht: de mailserver antwoordt niet" in pages[2]  # the delivery's last error
+    assert notice not in after
 
 
 def test_the_pause_doubles_from_the_settings_and_stops_at_the_maximum(settings):
