@@ -4,7 +4,8 @@ When the transport fails (core.send_faults: no connection, a timeout, a 4xx for 
 5xx from the gateway), sending on it pauses for everyone, and the messages it hit cost no try:
 
     closed     sending as usual. A transport failure opens it: paused_since and retry_at set,
-               a warning in the log, a notice in the admin (notifications.admin).
+               a warning in the log, a notice in the admin
+               (notifications.templatetags.sending_pauses).
     open       no worker sends on it until retry_at; a batch that finds it open leaves its
                messages of that transport waiting until then, untried and uncounted.
     half-open  the first worker after retry_at takes the probe: it moves retry_at one (doubled)
