@@ -17,22 +17,41 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from core.send_faults import SendFault
+
 logger = logging.getLogger("core.sms")
 
 # E.164: a plus, a country code and at most 15 digits, e.g. +31612345678.
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 
 
+# The gateway's own trouble, not the number's: no connection, a timeout, a 5xx, "too many
+# requests" (429), or a refusal of our account or address (401, 403, 404, 405, 407: a setting,
+# the same for every message). Everything else in 4xx is about this message or number.
+TRANSPORT_REASONS = frozenset(
+    {"timeout", "connection_error", "server_error", "throttled", "gateway_refused"}
+)
+_GATEWAY_REFUSED = frozenset({401, 403, 404, 405, 407})
+_THROTTLED = 429
+
+
 class SmsDeliveryFailed(Exception):
     """The gateway did not take the message.
 
-    `reason` says whether trying again can help: `timeout`, `connection_error` and `server_error`
-    may pass later (after a timeout the provider may have sent it after all); `rejected` will not.
+    `reason`: `timeout`, `connection_error`, `server_error` (5xx), `throttled` (429) and
+    `gateway_refused` (401, 403, 404, 405, 407) are the gateway's (after a timeout the provider
+    may have sent it after all); `rejected` (any other 4xx) is about the number or the text.
     """
 
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(f"SMS not accepted by the gateway ({reason})")
+
+    @property
+    def fault(self) -> SendFault:
+        if self.reason in TRANSPORT_REASONS:
+            return SendFault.of_transport(f"sms_{self.reason}")
+        return SendFault.of_recipient(f"sms_{self.reason}", passing=False)
 
 
 @runtime_checkable
@@ -106,6 +125,10 @@ class HttpSmsGateway:
         status = response.status_code
         if status >= 500:
             raise self._failed("server_error", status=status)
+        if status == _THROTTLED:
+            raise self._failed("throttled", status=status)
+        if status in _GATEWAY_REFUSED:
+            raise self._failed("gateway_refused", status=status)
         if not 200 <= status < 300:
             raise self._failed("rejected", status=status)
         # Accepted is accepted: raising now would make the caller send the message twice.

@@ -9,13 +9,21 @@ told otherwise, and keeps its smtplib object to itself. The notification worker 
 bytes it made once for many people, keeps one session per thread open from task to task, and
 must know whether the relay still listens after a pause: none of that has a public way in
 Django's backend, so this client does it with the same settings. Errors are smtplib's own
-(SMTPException and OSError, ssl's errors among them), for the caller to classify.
+(SMTPException and OSError, ssl's errors among them); smtp_fault() says whose fault one is.
+
+The transaction goes step by step (MAIL, RCPT, DATA, the message, its answer) rather than
+through sendmail(), for one fact sendmail() cannot tell: whether the connection broke before
+the message was handed over (then it surely did not arrive: send it again) or after the last
+line went out and before the answer came (then the relay may have taken it:
+SmtpOutcomeUnknown, and sending it again could deliver it twice).
 
 Certificates are checked against the system's trusted authorities and the relay's host name
 (ssl.create_default_context); EMAIL_SSL_CERTFILE and EMAIL_SSL_KEYFILE add a client certificate.
 """
 
+import contextlib
 import functools
+import re
 import smtplib
 import socket
 import ssl
@@ -25,9 +33,21 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from core.send_faults import SendFault
+
 DJANGO_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # A relay closes sessions that stay idle; after this long, NOOP asks before the next message.
 IDLE_CHECK_SECONDS = 5.0
+# "Service not available, closing": the relay says so of itself, at any step.
+SERVICE_CLOSING = 421
+# RFC 3463 enhanced status codes: x.1.y is about the address, x.2.y about the mailbox. A 4xx to
+# RCPT with one of those is about that recipient; without one it is the relay's own trouble.
+_ENHANCED = re.compile(rb"\s*[245]\.(\d{1,3})\.\d{1,3}\b")
+_ABOUT_RECIPIENT = {b"1", b"2"}
+
+
+class SmtpOutcomeUnknown(smtplib.SMTPServerDisconnected):
+    """The whole message went out and the connection broke before the relay answered."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +121,7 @@ class SmtpRelay:
             self.close()  # the relay hung up meanwhile: a new session, not a failed message
         self.open()
         try:
-            return self._smtp.sendmail(sender, recipients, data)
+            return _transaction(self._smtp, sender, recipients, data)
         finally:
             self._used_at = time.monotonic()
 
@@ -118,6 +138,99 @@ class SmtpRelay:
             return self._smtp.noop()[0] == 250
         except (smtplib.SMTPException, OSError):
             return False
+
+
+def _transaction(smtp: smtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> dict:
+    """What sendmail() does for bytes without ESMTP options, raising the same errors, plus
+    SmtpOutcomeUnknown when the answer to the message itself does not come."""
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused = {}
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+            if code == SERVICE_CLOSING:
+                break
+    if refused and (len(refused) == len(recipients) or code == SERVICE_CLOSING):
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+    smtp.send(_dot_stuffed(data))  # broken here: the final "." did not go, nothing arrived
+    try:
+        code, reply = smtp.getreply()
+    except smtplib.SMTPServerDisconnected as lost:
+        raise SmtpOutcomeUnknown(str(lost)) from lost
+    if code != 250:
+        _end_transaction(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+    return refused
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    # RFC 5321 4.5.2: a line that starts with "." gets another; the message ends with CRLF.CRLF.
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+def _end_transaction(smtp: smtplib.SMTP, code: int) -> None:
+    if code == SERVICE_CLOSING:
+        smtp.close()
+        return
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()  # gone already: the next send opens a new session
+
+
+def smtp_fault(error: BaseException) -> SendFault:
+    """Whose fault one failed send is (core.send_faults): the relay's or the recipient's.
+
+    - no connection, a timeout, TLS, a broken session, the greeting, EHLO, login or the sender
+      refused, 421 at any step: the relay (transport);
+    - the connection broke after the whole message went out: the relay, and uncertain;
+    - a 5xx to the message or to every recipient: that recipient, for good;
+    - a 4xx to every recipient or to the message: the recipient (passing) when the enhanced
+      code says it is about the address or mailbox (4.1.x, 4.2.x, e.g. "mailbox busy"), else
+      the relay: a relay that takes our mail for others answers for its own state.
+    """
+    if isinstance(error, SmtpOutcomeUnknown):
+        return SendFault.of_transport("smtp_no_answer_to_message", uncertain=True)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+        first = answers[0][0] if answers else 0
+        code = f"smtp_recipient_refused_{first}"
+        if any(c == SERVICE_CLOSING for c, _ in answers) or not answers:
+            return SendFault.of_transport(code)
+        if any(c >= 500 for c, _ in answers):
+            return SendFault.of_recipient(code, passing=all(c < 500 for c, _ in answers))
+        if all(_about_recipient(reply) for _, reply in answers):
+            return SendFault.of_recipient(code, passing=True)
+        return SendFault.of_transport(code)
+    if isinstance(error, smtplib.SMTPDataError):
+        code = f"smtp_{error.smtp_code}"
+        if error.smtp_code >= 500:
+            return SendFault.of_recipient(code, passing=False)
+        if error.smtp_code != SERVICE_CLOSING and _about_recipient(error.smtp_error):
+            return SendFault.of_recipient(code, passing=True)  # e.g. 452 4.2.2 mailbox full
+        return SendFault.of_transport(code)
+    if isinstance(error, smtplib.SMTPResponseException):
+        # The greeting, EHLO, STARTTLS, the login or the sender: the relay's setup, for everyone.
+        return SendFault.of_transport(f"smtp_{error.smtp_code}")
+    return SendFault.of_transport(f"smtp_{type(error).__name__}")
+
+
+def _about_recipient(reply) -> bool:
+    if isinstance(reply, str):
+        reply = reply.encode("ascii", "replace")
+    found = _ENHANCED.match(reply or b"")
+    return bool(found) and found.group(1) in _ABOUT_RECIPIENT
 
 
 def tls_context(relay: RelaySettings) -> ssl.SSLContext:

@@ -39,3 +39,14 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("sent")
     RETRYING = "retrying", _("will be tried again")
     FAILED = "failed", _("failed")
+
+
+class Transport(models.TextChoices):
+    """What carries the messages of a channel out of the portal; each pauses on its own."""
+
+    SMTP = "smtp", _("e-mail (mail server)")
+    SMS = "sms", _("text messages (SMS gateway)")
+
+
+# The transport of each channel that has one (the inbox needs none, post waits for the batch).
+TRANSPORT_OF = {str(Channel.EMAIL): str(Transport.SMTP), str(Channel.SMS): str(Transport.SMS)}

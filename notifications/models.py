@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from consent.models import Doelbinding, Organisation
 from core.fields import EncryptedTextField
-from notifications.choices import IN_PORTAL, OUTSIDE_PORTAL, Channel, DeliveryStatus, MessageKind
+from notifications.choices import (
+    IN_PORTAL,
+    OUTSIDE_PORTAL,
+    Channel,
+    DeliveryStatus,
+    MessageKind,
+    Transport,
+)
 from profiles.models import Profile
 
 
@@ -212,3 +219,28 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class TransportPause(models.Model):
+    """The circuit breaker of one transport (mail server, SMS gateway), shared by all workers.
+
+    Sending: `paused_since` is empty. Paused: the transport failed (not a recipient), nothing
+    goes out on it until `retry_at`, when one worker tries one message (notifications.delivery
+    .breaker). A row per transport, made the first time it fails.
+    """
+
+    transport = models.CharField(
+        _("transport"), max_length=10, choices=Transport.choices, unique=True
+    )
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    retry_at = models.DateTimeField(_("next try at"), null=True, blank=True)
+    # Failed tries in a row, the one that paused it included: the pause doubles with each.
+    failures = models.PositiveIntegerField(_("failed tries in a row"), default=0)
+    reason = models.CharField(_("last error"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("sending pause")
+        verbose_name_plural = _("sending pauses")
+
+    def __str__(self) -> str:
+        return self.get_transport_display()

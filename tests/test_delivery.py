@@ -66,17 +66,21 @@ def server(settings):
 
 @contextlib.contextmanager
 def refusing(server, times: int):
-    """The SMTP server answers "451 try again later" to the next `times` messages."""
-    accept, left = server.handle_DATA, [times]
+    """The SMTP server answers "450 4.2.1 mailbox busy" for the recipient of the next `times`
+    messages: the recipient's passing failure (a 4xx of the relay for everything is the
+    transport's, tests/test_delivery_outage.py)."""
+    left = [times]
 
-    async def handle_DATA(smtp, session, envelope):
+    async def handle_RCPT(smtp, session, envelope, address, options):
         if left[0]:
             left[0] -= 1
-            return "451 4.3.0 Try again later"
-        return await accept(smtp, session, envelope)
+            return "450 4.2.1 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
-    server.handle_DATA = handle_DATA
+    server.handle_RCPT = handle_RCPT
     yield server
+    del server.handle_RCPT
 
 
 def email_of(notification) -> Delivery:
@@ -182,7 +186,7 @@ def test_after_the_last_try_the_letter_takes_over(gemeente, person, server, sett
 
     delivery = email_of(result.notification)
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 3)
-    assert delivery.last_error == "smtp_451"
+    assert delivery.last_error == "smtp_recipient_refused_450"
     letter = result.notification.deliveries.get(channel=Channel.POST)
     assert (letter.status, letter.fallback_for) == (DeliveryStatus.QUEUED, delivery)
     assert server.received == []
@@ -234,11 +238,13 @@ def test_a_retry_waits_longer_each_time_in_the_task_queue(gemeente, person, serv
 @pytest.mark.parametrize(
     ("answers", "status", "attempts", "error"),
     [
-        ([503, 200], DeliveryStatus.SENT, 2, ""),
+        # The gateway's trouble: it waits for the gateway, no try spent (and, in these tests'
+        # queue that cannot defer, no new task: tests/test_delivery_outage.py has the rest).
+        ([503], DeliveryStatus.RETRYING, 0, "paused_sms"),
         ([400], DeliveryStatus.FAILED, 1, "sms_rejected"),
     ],
 )
-def test_the_sms_gateway_failing_now_is_tried_again_but_a_rejection_is_final(
+def test_the_sms_gateway_failing_now_waits_for_it_but_a_rejection_is_final(
     gemeente, person, settings, answers, status, attempts, error
 ):
     confirmed(person, "phone")

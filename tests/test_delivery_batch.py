@@ -12,7 +12,7 @@ from notifications.choices import Channel, DeliveryStatus, MessageKind
 from notifications.delivery.batch import deliveries_attempt
 from notifications.delivery.sending import close_mail_connection
 from notifications.intake.bulk import notification_submit_bulk
-from notifications.models import Delivery, InboxMessage
+from notifications.models import Delivery, InboxMessage, TransportPause
 from profiles.models import Profile
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.notifications import DB_TASKS, confirmed, legal_task
@@ -122,7 +122,7 @@ def test_a_passing_refusal_retries_only_that_row_in_a_task_of_its_own(gemeente, 
 
 
 @worker_db
-def test_a_relay_refusing_the_sender_stops_the_batch_and_the_rest_waits_untried(
+def test_a_relay_refusing_the_sender_pauses_the_batch_and_the_rest_waits_with_no_try_spent(
     gemeente, server, settings
 ):
     settings.TASKS = DB_TASKS
@@ -144,9 +144,15 @@ def test_a_relay_refusing_the_sender_stops_the_batch_and_the_rest_waits_untried(
     assert len(server.received) == 1
     first, *rest = (email_of(p) for p in everyone)
     assert first.status == DeliveryStatus.SENT
-    assert {(d.status, d.last_error) for d in rest} == {(DeliveryStatus.RETRYING, "smtp_451")}
+    # The relay's trouble, not the recipients': no try spent, and they wait for the relay.
+    assert {(d.status, d.last_error, d.attempts) for d in rest} == {
+        (DeliveryStatus.RETRYING, "paused_smtp", 0)
+    }
     [retry] = DBTaskResult.objects.filter(status="READY")
     assert sorted(retry.args_kwargs["kwargs"]["delivery_ids"]) == sorted(d.pk for d in rest)
+    pause = TransportPause.objects.get()
+    assert (pause.transport, pause.reason, pause.failures) == ("smtp", "smtp_451", 1)
+    assert retry.run_after == pause.retry_at
 
 
 @worker_db
@@ -187,9 +193,10 @@ def test_a_batch_costs_the_same_number_of_queries_whatever_its_size(
     send_to_all(gemeente, legal_task(gemeente), people(size))
     ids = list(Delivery.objects.values_list("pk", flat=True))
 
-    # Claim (rows, notifications, purposes, versions, organisations, addresses), inbox copies,
-    # processing records, SENDING, then SENT, with the test's savepoints: 4 rows or 80 alike.
-    with django_assert_max_num_queries(15):
+    # Claim (rows, whether the mail server is paused, notifications, purposes, versions,
+    # organisations, addresses), inbox copies, processing records, SENDING, then SENT, with the
+    # test's savepoints: 4 rows or 80 alike.
+    with django_assert_max_num_queries(16):
         outcome = deliveries_attempt(delivery_ids=ids)
 
     assert outcome == {"sent": 2 * size}

@@ -3,6 +3,8 @@
 from config.env import env
 
 __all__ = [
+    "DELIVERY_PAUSE_BASE_SECONDS",
+    "DELIVERY_PAUSE_MAX_SECONDS",
     "NOTIFICATION_DEDUP_WINDOW",
     "NOTIFICATION_DELIVERY_BATCH_SIZE",
     "NOTIFICATION_MAX_ATTEMPTS",
@@ -18,3 +20,7 @@ NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", def
 NOTIFICATION_STALLED_AFTER_SECONDS = env.int("NOTIFICATION_STALLED_AFTER_SECONDS", default=900)
 # Deliveries per background task: a worker killed mid-task leaves at most this many uncertain.
 NOTIFICATION_DELIVERY_BATCH_SIZE = env.int("NOTIFICATION_DELIVERY_BATCH_SIZE", default=200)
+# When the mail server or the SMS gateway does not answer, sending on it pauses for everyone:
+# this long first, doubled at each failed try, at most the maximum (seconds; fractions allowed).
+DELIVERY_PAUSE_BASE_SECONDS = env.float("DELIVERY_PAUSE_BASE_SECONDS", default=5.0)
+DELIVERY_PAUSE_MAX_SECONDS = env.float("DELIVERY_PAUSE_MAX_SECONDS", default=300.0)

@@ -27,8 +27,9 @@ from consent.ldv import LogUnavailable
 from consent.models import Doelbinding, DoelbindingVersion
 from core.api_problems import ProblemCode
 from notifications.admin.forms import NO_PROFILE, NotificationSendForm
-from notifications.choices import Channel, DeliveryStatus
+from notifications.choices import Channel, DeliveryStatus, Transport
 from notifications.delivery import post as post_batch
+from notifications.delivery.breaker import paused_code
 from notifications.delivery.render import message_id_for
 from notifications.delivery.services import SENDING, delivery_mark_sent, delivery_send_again
 from notifications.intake.services import (
@@ -43,6 +44,10 @@ STATUS_LABELS = dict(DeliveryStatus.choices) | {SENDING: _("uncertain: being sen
 ACCEPTED = _("The message has been accepted for sending.")
 LOG_DOWN = _("The download could not be logged, so it was stopped. Try again later.")
 STILL_OPEN = _("Letters of today can be marked as sent from tomorrow.")
+ERROR_LABELS = {
+    paused_code(Transport.SMTP): _("waiting: the mail server does not answer"),
+    paused_code(Transport.SMS): _("waiting: the SMS service does not answer"),
+}
 
 
 def _nobody(self, request, obj=None) -> bool:
@@ -74,8 +79,9 @@ class DuplicateFilter(admin.SimpleListFilter):
 
 
 def _error_label(code: str) -> str:
-    # The gate's refusals read as sentences; gateway codes (smtp_451) stay as they are.
-    return str(dict(Reason.choices).get(code, code)) if code else "-"
+    # The gate's refusals and the pauses read as sentences; gateway codes (smtp_550) stay as
+    # they are.
+    return str(ERROR_LABELS.get(code) or dict(Reason.choices).get(code, code)) if code else "-"
 
 
 class DeliveryInline(admin.TabularInline):

@@ -16,9 +16,15 @@ the inbox copy and the e-mail of the same people) and spends a fixed number of q
    fail with the gate's reason, as before (and post may take over).
 2. Send over one SMTP connection, message by message, so each failure belongs to one row.
 3. Record: the sent rows SENT in one update, at the end and, for a slow channel such as SMS,
-   at least every FLUSH_SECONDS. A failed row is retried or failed by itself
-   (notifications.delivery.services.deliveries_record_failures). When the relay itself fails (no
-   connection, login refused), the rest of the batch is not tried now and is retried with it.
+   at least every FLUSH_SECONDS. A row the recipient's side refused is retried or failed by
+   itself (notifications.delivery.services.deliveries_record_failures).
+
+When the transport itself fails (the mail server or the SMS gateway: no connection, a timeout,
+a 4xx for everything), it pauses for every worker (notifications.delivery.breaker): the row it
+hit and the rest of the batch on that transport wait, untried and with no try spent, and the
+other channels of the batch go on. A batch that finds its transport paused at the claim leaves
+those rows waiting at once (step 1, before the gate: nothing is logged for them); after the
+pause one batch probes with its first message, and when that one is answered all go again.
 
 What a worker killed mid-batch leaves: the rows it claimed and had not recorded yet stay
 SENDING. Some of them went out, some did not, and we cannot tell which from here; they are
@@ -47,13 +53,22 @@ from consent.choices import LegalBasis, Reason
 from consent.ldv import LogUnavailable, Trace, processing_records_write, pseudonym_for
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
 from core.db_wait import when_database_back
-from notifications.choices import Channel, DeliveryStatus
+from notifications.choices import TRANSPORT_OF, Channel, DeliveryStatus
+from notifications.delivery.breaker import (
+    PAUSED,
+    PROBE,
+    Permit,
+    transport_permits,
+    transport_resume,
+    transport_trip,
+)
 from notifications.delivery.compose import EmailComposer
 from notifications.delivery.sending import DeliveryError, prepare, transmit
 from notifications.delivery.services import (
     SENDING,
     WAITING,
     deliveries_fail,
+    deliveries_pause,
     deliveries_record_failures,
     deliveries_retry,
 )
@@ -69,6 +84,7 @@ logger = logging.getLogger(__name__)
 # (an SMS gateway answers in tenths of a second) then leaves few rows uncertain after a kill.
 FLUSH_SECONDS = 1.0
 NOT_WAITING = "not_waiting"
+PAUSED_OUTCOME = "paused"
 
 
 @dataclass
@@ -77,6 +93,7 @@ class Claimed:
 
     outgoing: list[Delivery] = field(default_factory=list)
     outcomes: Counter = field(default_factory=Counter)
+    permits: dict[str, Permit] = field(default_factory=dict)
     # An error of ours (not the gateway's) while making a message: raised after recording.
     unexpected: Exception | None = None
 
@@ -84,12 +101,20 @@ class Claimed:
 def deliveries_attempt(*, delivery_ids: list[int]) -> dict[str, int]:
     """Deliver the rows that are still waiting; returns how many ended how (the task's result)."""
     claimed = _claim(delivery_ids)
-    failures, unexpected = _send(claimed.outgoing)
+    sent = _send(claimed.outgoing, claimed.permits)
     # A lost database connection here is waited for: what was sent must be written down.
-    when_database_back(deliveries_record_failures, failures)
+    when_database_back(deliveries_record_failures, sent.failures)
+    for transport, error in sent.stopped.items():
+        probing = claimed.permits[transport].state == PROBE and transport not in sent.resumed
+        until = transport_trip(transport=transport, reason=error.code, probing=probing)
+        deliveries_pause(sent.untried[transport], transport=transport, until=until, counted=True)
+    for delivery in sent.uncertain:
+        # Handed over, no answer: maybe taken. Left SENDING for staff, never resent by itself.
+        logger.warning("notification maybe delivered: no answer", extra={"delivery": delivery.pk})
     outcomes = claimed.outcomes
     for delivery in claimed.outgoing:
         outcomes[str(delivery.status)] += 1
+    unexpected = sent.unexpected
     if claimed.unexpected or unexpected:
         # Everything is recorded; raising makes the task show our own fault.
         raise claimed.unexpected or unexpected
@@ -109,6 +134,7 @@ def _claim(delivery_ids: list[int]) -> Claimed:
             .order_by("pk")
         )
         claimed.outcomes[NOT_WAITING] = len(set(delivery_ids)) - len(rows)
+        rows = _without_paused(rows, claimed)
         if not rows:
             return claimed
         _with_notifications(rows)
@@ -155,6 +181,24 @@ def _claim(delivery_ids: list[int]) -> Claimed:
     for row in (*inbox, *(r for r, _ in refused), *(r for r, _ in retry)):
         claimed.outcomes[str(row.status)] += 1
     return claimed
+
+
+def _without_paused(rows: list[Delivery], claimed: Claimed) -> list[Delivery]:
+    """The rows whose transport may send (or probe) now; the others wait for it, untried."""
+    claimed.permits = transport_permits(
+        {TRANSPORT_OF[r.channel] for r in rows if r.channel in TRANSPORT_OF}
+    )
+    waiting = defaultdict(list)
+    for row in rows:
+        permit = claimed.permits.get(TRANSPORT_OF.get(row.channel))
+        if permit is not None and permit.state == PAUSED:
+            waiting[(TRANSPORT_OF[row.channel], permit.retry_at)].append(row)
+    left_waiting = set()
+    for (transport, until), paused in waiting.items():
+        deliveries_pause(paused, transport=transport, until=until, counted=False)
+        claimed.outcomes[PAUSED_OUTCOME] += len(paused)
+        left_waiting.update(row.pk for row in paused)
+    return [row for row in rows if row.pk not in left_waiting]
 
 
 def _with_notifications(rows: list[Delivery]) -> None:
@@ -277,33 +321,61 @@ def _mark_sending(rows: list[Delivery]) -> None:
 # --- 2. and 3. sending and recording -----------------------------------------------------------
 
 
-def _send(outgoing: list[Delivery]) -> tuple[list[tuple[Delivery, DeliveryError]], Exception]:
-    """Send each claimed row; records the sent ones, returns the failures (and our own error)."""
-    failures, unexpected, sent = [], None, []
+@dataclass
+class Sent:
+    """How sending a batch went, beyond the rows recorded SENT."""
+
+    # Refused on the recipient's side, or our own error: each row retried or failed alone.
+    failures: list[tuple[Delivery, DeliveryError]] = field(default_factory=list)
+    unexpected: Exception | None = None
+    # Per transport that failed: the error, and its rows not taken (to wait, no try spent).
+    stopped: dict[str, DeliveryError] = field(default_factory=dict)
+    untried: dict[str, list[Delivery]] = field(default_factory=lambda: defaultdict(list))
+    # Handed over completely, and the transport went before it answered.
+    uncertain: list[Delivery] = field(default_factory=list)
+    # The transports whose probe was answered: sending on them resumed.
+    resumed: set[str] = field(default_factory=set)
+
+
+def _send(outgoing: list[Delivery], permits: dict[str, Permit]) -> Sent:
+    """Send each claimed row; records the sent ones, returns the rest."""
+    result, sent = Sent(), []
+    probing = {transport for transport, permit in permits.items() if permit.state == PROBE}
     flushed_at = time.monotonic()
-    for index, delivery in enumerate(outgoing):
+    for delivery in outgoing:
+        transport = TRANSPORT_OF[delivery.channel]
+        if transport in result.stopped:
+            result.untried[transport].append(delivery)  # not tried now: it waits with the rest
+            continue
         try:
             transmit(delivery, delivery.address, delivery.outgoing)
         except DeliveryError as error:
-            failures.append((delivery, error))
-            if error.relay:
-                # Not tried now: they are retried with this one, after the same wait.
-                failures.extend((other, error) for other in outgoing[index + 1 :])
-                break
+            if error.transport:
+                result.stopped[transport] = error
+                waits = result.uncertain if error.uncertain else result.untried[transport]
+                waits.append(delivery)
+                continue
+            result.failures.append((delivery, error))
         except Exception as error:
             # Our own fault, most likely before anything left: tried again like a passing
             # failure, and raised at the end so the task shows it.
             logger.exception("notification not sent", extra={"delivery": delivery.pk})
-            unexpected = unexpected or error
+            result.unexpected = result.unexpected or error
             ours = DeliveryError(f"error_{type(error).__name__}", passing=True)
-            failures.append((delivery, ours))
+            result.failures.append((delivery, ours))
+            continue
         else:
             sent.append(delivery)
             if time.monotonic() - flushed_at >= FLUSH_SECONDS:
                 _record_sent(sent)
                 sent, flushed_at = [], time.monotonic()
+        if transport in probing:
+            # The transport answered (took it, or refused this recipient): all may go again.
+            probing.discard(transport)
+            result.resumed.add(transport)
+            transport_resume(transport=transport)
     _record_sent(sent)
-    return failures, unexpected
+    return result
 
 
 def _record_sent(rows: list[Delivery]) -> None:

@@ -18,3 +18,9 @@ def enqueue_deliveries(delivery_ids: list[int], *, run_after: datetime | None = 
     size = batch_size()
     for start in range(0, len(delivery_ids), size):
         deferred.enqueue(delivery_ids=delivery_ids[start : start + size])
+
+
+def can_defer() -> bool:
+    """Whether the task queue can run a task later (the database's can; the tests' immediate
+    backend cannot and runs it at once)."""
+    return deliver_batch.get_backend().supports_defer

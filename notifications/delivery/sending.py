@@ -1,7 +1,8 @@
 """Talking to the gateways: the e-mail over a reused SMTP connection, and the SMS.
 
 What the messages say is made in notifications.delivery.render. Each failure is raised as a
-DeliveryError that says whether trying again can help."""
+DeliveryError that says whose fault it is (core.send_faults: the transport's or the
+recipient's) and whether trying again can help."""
 
 import contextlib
 import smtplib
@@ -11,8 +12,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
+from core.send_faults import SendFault
 from core.sms import SmsDeliveryFailed, sms_gateway
-from core.smtp import SmtpRelay, relay_settings
+from core.smtp import SmtpRelay, relay_settings, smtp_fault
 from notifications.choices import Channel
 from notifications.delivery.compose import OutgoingEmail, wire_address
 from notifications.delivery.render import notification_email, sms_text
@@ -20,14 +22,23 @@ from notifications.models import Delivery
 
 
 class DeliveryError(Exception):
-    """Why one attempt failed; `passing` when a later attempt may succeed; `relay` when the
-    relay itself failed (connection, login, sender), so the next messages would fail alike."""
+    """Why one attempt failed; `passing` when a later attempt may succeed; `transport` when the
+    mail server or gateway itself failed, so the next messages would fail alike (the
+    transport pauses: notifications.delivery.breaker); `uncertain` when it may have taken the
+    message before it failed (then it is not sent again by itself)."""
 
-    def __init__(self, code: str, *, passing: bool, relay: bool = False):
+    def __init__(self, code: str, *, passing: bool, transport: bool = False, uncertain=False):
         super().__init__(code)
         self.code = code[:200]
         self.passing = passing
-        self.relay = relay
+        self.transport = transport
+        self.uncertain = uncertain
+
+    @classmethod
+    def of(cls, fault: SendFault) -> "DeliveryError":
+        return cls(
+            fault.code, passing=fault.passing, transport=fault.transport, uncertain=fault.uncertain
+        )
 
 
 class _MailConnections(threading.local):
@@ -82,22 +93,10 @@ def _send_email(message: EmailMultiAlternatives | OutgoingEmail) -> None:
             connection.send_messages([message.django_message()])
         else:
             connection.send_messages([message])
-    except smtplib.SMTPRecipientsRefused as refused:
-        codes = [code for code, _ in refused.recipients.values()]
-        close_mail_connection()
-        raise DeliveryError(
-            f"smtp_recipient_refused_{codes[0]}", passing=all(c < 500 for c in codes)
-        ) from None
-    except smtplib.SMTPDataError as error:
-        close_mail_connection()
-        raise DeliveryError(f"smtp_{error.smtp_code}", passing=error.smtp_code < 500) from None
-    except smtplib.SMTPResponseException as error:
-        # The sender refused, a login failed: the relay's setup, not this person. Try again.
-        close_mail_connection()
-        raise DeliveryError(f"smtp_{error.smtp_code}", passing=True, relay=True) from None
     except (smtplib.SMTPException, OSError) as error:
+        # After any failure a new session: a half-ended one must not carry the next message.
         close_mail_connection()
-        raise DeliveryError(f"smtp_{type(error).__name__}", passing=True, relay=True) from None
+        raise DeliveryError.of(smtp_fault(error)) from None
 
 
 def _envelope_and_data(message: EmailMultiAlternatives | OutgoingEmail):
@@ -122,7 +121,8 @@ def _send_sms(number: str, text: str) -> None:
     try:
         sms_gateway().send(to=number, text=text)
     except SmsDeliveryFailed as failed:
-        # After a timeout the provider may have sent it after all; the issue asks to retry.
-        raise DeliveryError(f"sms_{failed.reason}", passing=failed.reason != "rejected") from None
+        # After a timeout the provider may have sent it after all; it is tried again all the
+        # same (the gateway's own trouble: core.sms), as the SMS issue asked.
+        raise DeliveryError.of(failed.fault) from None
     except ValueError:
         raise DeliveryError("sms_invalid_number", passing=False) from None

@@ -6,10 +6,17 @@ processing records and commit, and only then send; record SENT afterwards. This 
 what a single row needs around that: failing it (and the fallback to post), retrying it with
 backoff, recovering rows whose task died, the staff's decisions, and the status for the sender.
 
-Retries: for a passing failure (SMTP timeout or 4xx, SMS timeout or 5xx) the row is RETRYING
-with a new task after NOTIFICATION_RETRY_BASE_SECONDS * 2^(attempts - 1); after
-NOTIFICATION_MAX_ATTEMPTS or a lasting failure it is FAILED, and then post may take over (see
-_fallback). Rows of one batch that fail alike wait in one task.
+Whose fault (core.send_faults). When the mail server or the SMS gateway itself fails (no
+connection, a timeout, a 4xx for everything, a 5xx from the gateway), that is no fault of the
+recipient: the transport pauses for everyone (notifications.delivery.breaker) and the rows it
+hit wait for it, RETRYING with last_error "paused_smtp" or "paused_sms", without spending a try
+(deliveries_pause); they go as soon as the transport answers again.
+
+Retries of a recipient's failure: for a passing one (a 4xx about the mailbox) the row is
+RETRYING with a new task after NOTIFICATION_RETRY_BASE_SECONDS * 2^(attempts - 1); after
+NOTIFICATION_MAX_ATTEMPTS or a lasting failure (a 5xx for the recipient, a number the SMS
+gateway refuses) it is FAILED, and then post may take over (see _fallback). Rows of one batch
+that fail alike wait in one task.
 
 What "exactly once" means here. E-mail and SMS leave the database, so there is a moment between
 the gateway's "accepted" and our commit of SENT. A worker killed in that moment leaves its
@@ -19,10 +26,10 @@ with the same Message-ID so a receiving side can drop the copy; or mark it sent 
 the mail server's log). So delivery is at most once automatically, no row is lost unseen, and
 exactly once after that decision. A worker killed before it claimed a row leaves it QUEUED with
 a task that will not run again (the task queue marks it running for good): deliveries_recover
-enqueues those again. One more honest gap: a timeout while waiting for the server's answer to a
-message it may have taken is retried like any passing failure, so that message can arrive
-twice, with the same Message-ID (receivers that drop copies by Message-ID show it once). The
-same holds for an SMS gateway's timeout.
+enqueues those again. The same holds when the mail server goes away after it got the whole
+message and before it answered (core.smtp.SmtpOutcomeUnknown): the row stays SENDING for staff,
+and the transport pauses. One honest gap remains: an SMS gateway's timeout is retried (the
+gateway may have sent it after all), so that text message can arrive twice.
 """
 
 import logging
@@ -30,10 +37,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from notifications.choices import BY_GATEWAY, OUTSIDE_PORTAL, Channel, DeliveryStatus
-from notifications.delivery.enqueue import enqueue_deliveries
+from notifications.delivery.breaker import paused_code
+from notifications.delivery.enqueue import can_defer, enqueue_deliveries
 from notifications.delivery.policy import batch_size, max_attempts, retry_delay, stalled_after
 from notifications.delivery.sending import DeliveryError
 from notifications.models import Delivery, Notification
@@ -83,6 +92,35 @@ def deliveries_retry(rows: list[tuple[Delivery, str]]) -> None:
         due.setdefault(when, []).append(delivery.pk)
     for when, ids in due.items():
         enqueue_deliveries(ids, run_after=when)
+
+
+def deliveries_pause(rows: list[Delivery], *, transport: str, until: datetime, counted: bool):
+    """Rows that wait for their transport: RETRYING until `until`, no try spent on them.
+
+    `counted`: the rows were claimed and counted a try (SENDING) and were not taken; the try
+    is given back. Rows a staff member decided about meanwhile are left as they are. A queue
+    that cannot defer (the tests' immediate backend) gets no task: the rows then go when the
+    transport answers again (breaker._wake) or at deliveries_recover.
+    """
+    if not rows:
+        return
+    ids = [row.pk for row in rows]
+    changes = {
+        "status": DeliveryStatus.RETRYING,
+        "last_error": paused_code(transport),
+        "next_attempt_at": until,
+    }
+    if counted:
+        changes["attempts"] = F("attempts") - 1
+        updated = Delivery.objects.filter(pk__in=ids, status=SENDING)
+    else:
+        updated = Delivery.objects.filter(pk__in=ids, status__in=WAITING)
+    with transaction.atomic():
+        updated.update(**changes)
+        if can_defer():
+            enqueue_deliveries(ids, run_after=until)
+    for row in rows:
+        row.status = DeliveryStatus.RETRYING
 
 
 def deliveries_record_failures(failures: list[tuple[Delivery, DeliveryError]]) -> None:

@@ -3,6 +3,7 @@
 with smtp_server() as server:
     ...send mail to server.port...
     message = server.messages[0]  # an email.message.EmailMessage
+    server.stop(); server.start()  # an outage: down, then up again on the same port
 
 Keyword arguments go to aiosmtpd's Controller: ssl_context (TLS from the start), or
 tls_context with require_starttls, auth_required with an authenticator, timeout (idle seconds).
@@ -31,10 +32,23 @@ class SmtpServer:
     host: str
     port: int
     received: list[Received] = field(default_factory=list)
+    controller: Controller | None = field(default=None, repr=False)
+    options: dict = field(default_factory=dict, repr=False)
 
     @property
     def messages(self) -> list[EmailMessage]:
         return [item.message for item in self.received]
+
+    def start(self) -> None:
+        """Listen on the port (again, after stop(): a controller's loop ends with it)."""
+        self.controller = Controller(self, hostname=self.host, port=self.port, **self.options)
+        self.controller.start()
+
+    def stop(self) -> None:
+        """The server goes away: the port refuses connections, sessions in progress end."""
+        controller, self.controller = self.controller, None
+        if controller is not None:
+            controller.stop()
 
     # aiosmtpd calls the hook by this name.
     async def handle_DATA(self, server, session, envelope):
@@ -45,13 +59,12 @@ class SmtpServer:
 
 @contextlib.contextmanager
 def smtp_server(host: str = "127.0.0.1", **options) -> Iterator[SmtpServer]:
-    server = SmtpServer(host=host, port=free_port())
-    controller = Controller(server, hostname=host, port=server.port, **options)
-    controller.start()
+    server = SmtpServer(host=host, port=free_port(), options=options)
+    server.start()
     try:
         yield server
     finally:
-        controller.stop()
+        server.stop()
 
 
 def use_smtp_server(settings, server: SmtpServer) -> None:
