@@ -1,5 +1,6 @@
 """A model field whose value is encrypted in the database and plain in Python (core.crypto)."""
 
+from django import forms
 from django.core import checks, exceptions
 from django.db import models
 from django.db.models.lookups import Exact, IsNull
@@ -29,6 +30,12 @@ class EncryptedTextField(models.TextField):
         if value is None:
             return value
         return crypto.seal(value, place=self.place)
+
+    def formfield(self, **kwargs):
+        # A short value (max_length) is a one-line input, as the CharField it replaces was.
+        if self.max_length is not None and "widget" not in kwargs:
+            kwargs["widget"] = forms.TextInput
+        return super().formfield(**kwargs)
 
     def get_lookup(self, lookup_name):
         if lookup_name in ("exact", "isnull"):
