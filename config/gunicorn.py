@@ -11,7 +11,14 @@ from config.startup import stop_on_problems
 
 bind = env.str("GUNICORN_BIND", default="0.0.0.0:8000")
 workers = env.int("GUNICORN_WORKERS", default=3)
-threads = env.int("GUNICORN_THREADS", default=1)
+# Threads, so that a request waiting on the network (the login broker, a register, the SMS
+# gateway: each up to its timeout) holds one thread and not the whole worker; the others go on
+# answering. Django gives every thread its own database connections, and what the portal keeps
+# in module state is either read-only after start-up or behind a lock (profiles/registers/
+# access.py). Four threads: 3 x 4 = 12 requests at once per process, at most two database
+# connections each (README, "Operations"), while CPU-bound work shares one core per worker.
+worker_class = "gthread"
+threads = env.int("GUNICORN_THREADS", default=4)
 timeout = env.int("GUNICORN_TIMEOUT", default=30)
 graceful_timeout = 20
 keepalive = 5
