@@ -12,6 +12,7 @@ from profiles.choices import LoginEventKind
 from profiles.login import broker as broker_module
 from profiles.models import LoginEvent
 from tests.support.broker import free_port, run_broker
+from tests.support.http_peer import http_peer
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,26 @@ def test_without_the_shared_cache_login_still_starts(client, broker):
         response = client.get("/inloggen/digid")
     assert response.status_code == 302
     assert response["Location"].startswith(broker.discovery["authorization_endpoint"])
+
+
+@pytest.mark.parametrize(
+    ("status", "sent_there"),
+    [(400, True), (405, True), (500, True), (501, True), (502, False), (503, False), (504, False)],
+)
+def test_only_a_gateway_without_its_broker_counts_as_down(
+    client, dev_broker, settings, status, sent_there
+):
+    """A HEAD without parameters may get an error from a broker that works; only the answers
+    of a gateway whose broker is gone, or in maintenance, stop the login here."""
+    with http_peer(lambda request: (status, {}, 0)) as gateway:
+        settings.OIDC_OP_DISCOVERY_URL = f"{dev_broker.issuer}/.well-known/openid-configuration"
+        authorize = f"http://127.0.0.1:{gateway.server_port}/authorize"
+        settings.OIDC_OP_EXPLICIT_ENDPOINTS = {"authorization_endpoint": authorize}
+        cache.clear()
+        response = client.get("/inloggen/digid")
+        assert [r["method"] for r in gateway.seen] == ["HEAD"]
+    cache.clear()
+    if sent_there:
+        assert response.status_code == 302 and response["Location"].startswith(authorize)
+    else:
+        assert_broker_unavailable(response)

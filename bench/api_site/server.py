@@ -125,7 +125,7 @@ def shared_cache_url() -> str:
     return "redis://127.0.0.1:6379/14"
 
 
-def portal_env(database_url: str, port: int, workers: int) -> dict[str, str]:
+def portal_env(database_url: str, port: int, workers: int, threads: int) -> dict[str, str]:
     """Production settings (tests/test_settings.py PRODUCTION_ENV), pointed only at loopback."""
     closed = "http://127.0.0.1:9"  # nothing listens there; nothing on the measured path calls out
     return {
@@ -159,7 +159,7 @@ def portal_env(database_url: str, port: int, workers: int) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),
-        "GUNICORN_THREADS": "1",
+        "GUNICORN_THREADS": str(threads),
     }
 
 

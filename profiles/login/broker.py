@@ -19,6 +19,8 @@ DISCOVERY_TTL = 60 * 60
 # How long "it answers" or "it does not" is believed. Short: a broker that went down sends at
 # most these seconds of people to a dead host; one that came back is used again as soon.
 REACHABILITY_TTL = 5
+# What a gateway in front of a broker answers when the broker behind it is down or in maintenance.
+DOWN = {502, 503, 504}
 ENDPOINTS = (
     "issuer",
     "authorization_endpoint",
@@ -50,10 +52,12 @@ def broker_answers(url: str) -> bool:
     """Whether the server at `url` (the authorization endpoint) answers HTTP within
     OIDC_CHECK_TIMEOUT, as the person's browser would need it to.
 
-    Any answer below 500 counts (a HEAD without parameters is a 400 or 405 at most brokers):
-    what matters is that the host is reachable and its server runs. No answer, a refused
-    connection or a 5xx counts as down. The verdict is kept REACHABILITY_TTL seconds in the
-    shared cache, so a busy portal asks at most once per few seconds, not once per login.
+    What matters is that the host is reachable and its server runs, so nearly any answer
+    counts: a HEAD without parameters gets a 400 or 405 at most brokers, and at some a 500 or
+    501, which must not stop every login. No answer in time, a refused connection, or 502, 503
+    or 504 (a gateway without its server, or maintenance) count as down. The verdict is kept
+    REACHABILITY_TTL seconds in the shared cache, so a busy portal asks at most once per few
+    seconds, not once per login.
     The browser's own network may still differ from ours; this catches what is most common,
     a broker that is down or unreachable for everyone.
     """
@@ -64,7 +68,7 @@ def broker_answers(url: str) -> bool:
         return known
     try:
         response = requests.head(url, timeout=settings.OIDC_CHECK_TIMEOUT, allow_redirects=False)
-        answers = response.status_code < 500
+        answers = response.status_code not in DOWN
     except requests.RequestException:
         answers = False
     cache_set(key, answers, REACHABILITY_TTL)
