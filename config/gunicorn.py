@@ -19,9 +19,15 @@ workers = env.int("GUNICORN_WORKERS", default=3)
 # connections each (README, "Operations"), while CPU-bound work shares one core per worker.
 worker_class = "gthread"
 threads = env.int("GUNICORN_THREADS", default=4)
+# A worker takes a connection only when one of its threads is free. gthread would otherwise go on
+# accepting (up to 1,000) and queue them behind busy threads: a /healthz could wait behind four
+# logins at a slow broker in one worker while another worker sat idle. Without a free connection
+# slot for idle keep-alive connections, keep-alive is off, as it was with sync workers; the
+# reverse proxy keeps the connections to browsers.
+worker_connections = threads
+keepalive = 0
 timeout = env.int("GUNICORN_TIMEOUT", default=30)
 graceful_timeout = 20
-keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # Workers are forked from a master that has loaded Django already: a recycled worker is ready

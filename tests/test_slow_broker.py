@@ -4,7 +4,8 @@ Several people come back from the broker at once; while the portal waits for the
 their behalf, /healthz and the home page still answer at once.
 
 With one thread per worker (the old setting) the same test fails: the waiting logins hold every
-worker and the probes wait behind them (GUNICORN_THREADS=1 shows it).
+worker and the probes wait behind them (GUNICORN_THREADS=1 shows it). So it does when a worker
+accepts connections while all its threads are busy (gthread's default worker_connections).
 """
 
 import threading
@@ -22,7 +23,11 @@ from tests.support.portal_server import free_port, own_database, portal_env, ser
 pytestmark = pytest.mark.django_db
 
 WORKERS = 2
-LOGINS = 2 * WORKERS  # more people than workers: with a thread per worker, every one is held
+THREADS = 4  # config/gunicorn.py's default
+# More people than one worker has threads, and two threads left over in all: every worker is
+# busy, and a probe is answered only if a worker with a free thread takes it (config/gunicorn.py
+# worker_connections). With a thread per worker, every worker is held.
+LOGINS = WORKERS * THREADS - 2
 OIDC_TIMEOUT = 8  # above the default (5): room for the probes on a busy machine
 BROKER_DELAY_MS = 20_000  # the token endpoint answers long after the portal gives up
 # A probe answers in milliseconds on a quiet machine; this leaves room for a busy one and still
