@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -108,6 +109,7 @@ class Gunicorn:
                 self.process.wait(timeout=5)
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
+        shutil.rmtree(self.env["DJANGO_STATIC_ROOT"], ignore_errors=True)
 
 
 def free_port() -> int:
@@ -157,6 +159,9 @@ def portal_env(database_url: str, port: int, workers: int, threads: int) -> dict
         "CACHE_URL": shared_cache_url(),
         # A JSON line per request at INFO would measure the logging, not the portal.
         "LOG_LEVEL": "WARNING",
+        # Collected for this run only: in the repository's staticfiles/ they would make the
+        # tests that start without collected static files fail afterwards.
+        "DJANGO_STATIC_ROOT": tempfile.mkdtemp(prefix="bench-api-static-"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": str(threads),
