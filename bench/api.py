@@ -63,7 +63,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--warmup", type=float, help="seconds of unmeasured load before each")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (3)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per worker (4, production's default)"
+    )
+    parser.add_argument(
+        "--worker-class",
+        choices=["gthread", "sync"],
+        default="gthread",
+        help="gunicorn's worker class: gthread (config/gunicorn.py) or sync, the set-up before "
+        "2026-12-06, for comparing (use it with --threads 1)",
+    )
     parser.add_argument(
         "--loader",
         choices=["auto", "wrk", "python"],
@@ -108,8 +118,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.profiles = sorted(set(args.profiles or chosen["profiles"]))
     args.duration = args.duration or chosen["duration"]
     args.warmup = chosen["warmup"] if args.warmup is None else args.warmup
-    if min(args.profiles) < 1 or args.connections < 1 or args.workers < 1:
-        parser.error("profiles, connections and workers must be at least 1")
+    if min(args.profiles) < 1 or min(args.connections, args.workers, args.threads) < 1:
+        parser.error("profiles, connections, workers and threads must be at least 1")
     if urlsplit(args.postgres).hostname not in (None, "127.0.0.1", "localhost", "::1"):
         parser.error("--postgres must be on this machine: the benchmark only talks to loopback")
     return args
@@ -214,7 +224,7 @@ def run(args, database) -> None:
     )
 
     port = free_port()
-    env = portal_env(database.url, port, args.workers)
+    env = portal_env(database.url, port, args.workers, args.threads)
     os.environ.update(env)  # this process migrates and loads with the same settings
     django.setup()
     from django.core.management import call_command
@@ -230,7 +240,8 @@ def run(args, database) -> None:
         else "never (--max-requests 0; production: after 2,000 + jitter)"
     )
     print(
-        f"gunicorn: config/gunicorn.py, {args.workers} sync workers recycled {recycle}, "
+        f"gunicorn: config/gunicorn.py, {args.workers} {args.worker_class} workers of "
+        f"{args.threads} thread(s) recycled {recycle}, "
         f"127.0.0.1:{port}, DEBUG off, LOG_LEVEL=WARNING; database {database.name}; "
         f"cache {env['CACHE_URL']}"
     )
@@ -245,7 +256,8 @@ def run(args, database) -> None:
     call_command("migrate", verbosity=0)
     doelbinding, token = seed.organisation_setup()
     print(f"migrated and set up in {time.perf_counter() - started:.1f} s")
-    server = Gunicorn(env, port, ["--max-requests", str(args.max_requests)])
+    options = ["--max-requests", str(args.max_requests), "--worker-class", args.worker_class]
+    server = Gunicorn(env, port, options)
     results: dict[int, tuple] = {}
     try:
         for size in args.profiles:

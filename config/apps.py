@@ -10,3 +10,6 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from config import checks  # noqa: F401 - registers the deployment checks
+        from core import lookups
+
+        lookups.register()

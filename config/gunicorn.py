@@ -11,10 +11,23 @@ from config.startup import stop_on_problems
 
 bind = env.str("GUNICORN_BIND", default="0.0.0.0:8000")
 workers = env.int("GUNICORN_WORKERS", default=3)
-threads = env.int("GUNICORN_THREADS", default=1)
+# Threads, so that a request waiting on the network (the login broker, a register, the SMS
+# gateway: each up to its timeout) holds one thread and not the whole worker; the others go on
+# answering. Django gives every thread its own database connections, and what the portal keeps
+# in module state is either read-only after start-up or behind a lock (profiles/registers/
+# access.py). Four threads: 3 x 4 = 12 requests at once per process, at most two database
+# connections each (README, "Operations"), while CPU-bound work shares one core per worker.
+worker_class = "gthread"
+threads = env.int("GUNICORN_THREADS", default=4)
+# A worker takes a connection only when one of its threads is free. gthread would otherwise go on
+# accepting (up to 1,000) and queue them behind busy threads: a /healthz could wait behind four
+# logins at a slow broker in one worker while another worker sat idle. Without a free connection
+# slot for idle keep-alive connections, keep-alive is off, as it was with sync workers; the
+# reverse proxy keeps the connections to browsers.
+worker_connections = threads
+keepalive = 0
 timeout = env.int("GUNICORN_TIMEOUT", default=30)
 graceful_timeout = 20
-keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # Workers are forked from a master that has loaded Django already: a recycled worker is ready

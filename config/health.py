@@ -1,4 +1,12 @@
-"""Liveness and readiness for the orchestrator: small JSON answers, no templates, no session."""
+"""Liveness and readiness for the orchestrator: small JSON answers, no templates, no session.
+
+A probe asks by address (the image's HEALTHCHECK asks 127.0.0.1, an orchestrator the pod's or
+container's own address), and that address is seldom one of DJANGO_ALLOWED_HOSTS: Django would
+answer 400 and the probe would restart a healthy portal. ProbeMiddleware answers the two probes
+before anything reads the Host header. That is safe: the host check protects what is built from
+the Host header (links in pages and e-mails, redirects, cookies for a domain), and these answers
+build nothing from it, set no cookie and say nothing about anyone.
+"""
 
 import logging
 
@@ -27,3 +35,22 @@ def readyz(request):
         logger.warning("database not reachable", extra={"error": type(exc).__name__})
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+PROBES = {"/healthz": healthz, "/readyz": readyz}
+
+
+class ProbeMiddleware:
+    """Answers /healthz and /readyz whatever the Host header says (see the module's docstring).
+
+    In MIDDLEWARE after the middleware that set the security headers and before
+    CommonMiddleware, the first to check the host."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = PROBES.get(request.path_info)
+        if probe is None:
+            return self.get_response(request)
+        return probe(request)

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -24,6 +25,9 @@ def page(request, name: str):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # Over DATA_UPLOAD_MAX_MEMORY_SIZE: say what is wrong and what to do about it.
+        return render(request, "errors/413.html", status=413)
     return render(request, "errors/400.html", status=400)
 
 

@@ -1,6 +1,6 @@
 """Bad input never gives a 5xx: every URL the configuration has, sent oversized, NUL-bearing,
-invalid UTF-8 and wrongly typed input, as a visitor, as a logged-in person, as staff and as
-an API client."""
+invalid UTF-8, overfull and wrongly typed input, as a visitor, as a logged-in person, as staff
+and as an API client. Every form the pages show, with its own fields: test_bad_input_forms.py."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -43,6 +43,8 @@ def _server_errors(client, path, **extra) -> list[tuple]:
     # A body over the upload limit, one that is no UTF-8 at all, and JSON with a NUL.
     check("big", client.post(path, b"x=" + b"y" * 3_000_000, content_type=form, **extra))
     check("not utf-8", client.post(path, b"note=\xff\xfe%00", content_type=form, **extra))
+    many = b"&".join(b"f%d=1" % i for i in range(1001))  # DATA_UPLOAD_MAX_NUMBER_FIELDS
+    check("too many fields", client.post(path, many, content_type=form, **extra))
     check(
         "json nul", client.post(path, b'{"a": "\\u0000"}', content_type="application/json", **extra)
     )

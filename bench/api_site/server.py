@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -110,6 +111,7 @@ class Gunicorn:
                 self.process.wait(timeout=5)
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
+        shutil.rmtree(self.env["DJANGO_STATIC_ROOT"], ignore_errors=True)
 
 
 def free_port() -> int:
@@ -127,7 +129,7 @@ def shared_cache_url() -> str:
     return "redis://127.0.0.1:6379/14"
 
 
-def portal_env(database_url: str, port: int, workers: int) -> dict[str, str]:
+def portal_env(database_url: str, port: int, workers: int, threads: int) -> dict[str, str]:
     """Production settings (tests/test_settings.py PRODUCTION_ENV), pointed only at loopback."""
     closed = "http://127.0.0.1:9"  # nothing listens there; nothing on the measured path calls out
     return {
@@ -161,9 +163,12 @@ def portal_env(database_url: str, port: int, workers: int) -> dict[str, str]:
         "CACHE_URL": shared_cache_url(),
         # A JSON line per request at INFO would measure the logging, not the portal.
         "LOG_LEVEL": "WARNING",
+        # Collected for this run only: in the repository's staticfiles/ they would make the
+        # tests that start without collected static files fail afterwards.
+        "DJANGO_STATIC_ROOT": tempfile.mkdtemp(prefix="bench-api-static-"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),
-        "GUNICORN_THREADS": "1",
+        "GUNICORN_THREADS": str(threads),
     }
 
 

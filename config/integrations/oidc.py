@@ -24,6 +24,9 @@ OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_USE_NONCE = True
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+# Before a person is sent to the broker: how long to wait for it to answer at all (a HEAD on
+# its authorization endpoint, the verdict kept 5 s). Short, because the person waits for it.
+OIDC_CHECK_TIMEOUT = env.float("OIDC_CHECK_TIMEOUT", default=2.0)
 # Logins started per visitor per minute: each start stores a state in a new session.
 LOGIN_STARTS_PER_MINUTE = env.int("LOGIN_STARTS_PER_MINUTE", default=20)
 OIDC_STORE_ID_TOKEN = True  # needed as id_token_hint at the broker's end-session endpoint

@@ -23,13 +23,16 @@ from mozilla_django_oidc.utils import (
 
 from core.throttle import client_address, throttle
 from profiles.choices import AssuranceLevel, LoginEventKind, LoginMethod
-from profiles.login.broker import BrokerUnavailable, broker_endpoints
+from profiles.login.broker import BrokerUnavailable, broker_answers, broker_endpoints
 from profiles.login.claims import LoginError
 from profiles.login.errors import PROBLEMS
 from profiles.login.session import current_login, seconds_left, session_end, session_login
 from profiles.services import login_event_record, profile_language_set
 
 logger = logging.getLogger(__name__)
+
+# "Please try again in a few minutes" (PROBLEMS["broker_unavailable"]), for a machine.
+BROKER_RETRY_AFTER = 60
 
 
 def safe_next(request, candidate: str | None) -> str:
@@ -52,12 +55,15 @@ def login_problem(request, reason: str, *, method: str = "", detail: str = ""):
     login_event_record(
         kind=LoginEventKind.LOGIN_FAILED, method=method, success=False, reason=reason
     )
-    return render(
+    response = render(
         request,
         "profiles/login_error.html",
         {"problem": problem, "reason": reason},
         status=problem.status,
     )
+    if problem.status == 503:
+        response["Retry-After"] = str(BROKER_RETRY_AFTER)
+    return response
 
 
 @never_cache
@@ -87,6 +93,11 @@ def login_start(request, method: str):
         endpoints = broker_endpoints()
     except BrokerUnavailable as exc:
         return login_problem(request, "broker_unavailable", method=method, detail=str(exc))
+    if not broker_answers(endpoints["authorization_endpoint"]):
+        # Discovery may be kept from before: without this the browser, not the portal, would
+        # tell the person that the broker's site cannot be reached.
+        detail = "authorization endpoint does not answer"
+        return login_problem(request, "broker_unavailable", method=method, detail=detail)
 
     state = get_random_string(32)
     nonce = get_random_string(32)

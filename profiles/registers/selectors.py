@@ -7,12 +7,12 @@ the register on every view, and 'Klopt dit niet?' records exactly the value the 
 from dataclasses import replace
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.shared_cache import cache_get, cache_set
 from profiles.choices import IdentityType, Register
 from profiles.registers import RegisterUnavailable, brp_client, kvk_client
 from profiles.registers.errors import REGISTER_NAMES
@@ -55,7 +55,7 @@ def _answer(register: str, number: str) -> Basisprofiel | Person | None:
     register does. RegisterUnavailable goes to the caller.
     """
     key = _cache_key(register, number)
-    cached = cache.get(key)
+    cached = cache_get(key)
     if cached is not None:
         return cached[0]
     if register == Register.KVK:
@@ -66,7 +66,7 @@ def _answer(register: str, number: str) -> Basisprofiel | Person | None:
             # The page never shows the BSN: keep it out of the cache (data minimisation).
             record = replace(record, bsn="")
     # Wrapped in a tuple so that "the register does not know it" is cached too.
-    cache.set(key, (record,), CACHE_SECONDS)
+    cache_set(key, (record,), CACHE_SECONDS)
     return record
 
 

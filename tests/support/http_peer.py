@@ -48,11 +48,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if self.command != "HEAD":
+                self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # a slow answer: the client gave up before it came
 
-    do_GET = do_POST = _handle
+    do_GET = do_POST = do_HEAD = _handle
 
     def log_message(self, *args):
         pass

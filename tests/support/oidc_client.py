@@ -49,11 +49,11 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
         )
 
-    def request(self, url, data=None, headers=None) -> Response:
+    def request(self, url, data=None, headers=None, timeout: float = 10) -> Response:
         body = urllib.parse.urlencode(data).encode() if isinstance(data, dict) else data
         request = urllib.request.Request(url, data=body, headers=headers or {})
         try:
-            with self.opener.open(request, timeout=10) as response:
+            with self.opener.open(request, timeout=timeout) as response:
                 return Response(response.status, response.headers, response.read(), url)
         except urllib.error.HTTPError as error:
             return Response(error.code, error.headers, error.read(), url)
