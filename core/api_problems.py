@@ -33,6 +33,8 @@ class ProblemCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     DATABASE_UNAVAILABLE = "database_unavailable"
+    # A callback address that is not HTTPS or leads to a private network (invalidParams: why).
+    ADDRESS_REFUSED = "address_refused"
 
 
 def status_title(status: int) -> str:

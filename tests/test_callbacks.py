@@ -249,3 +249,31 @@ def test_registering_lists_and_removes_an_address_and_the_secret_is_shown_once(
     assert "geheim" not in listed[0] and made["geheim"].startswith("whsec_")
     assert api.client.delete(f"{CALLBACKS}/{made['id']}", headers=api.headers()).status_code == 204
     assert api.get(CALLBACKS).json() == []
+
+
+def test_staff_of_an_organisation_follow_only_its_own_callbacks(receiver, organisation_api):
+    from django.contrib.auth.models import Group, User
+
+    api, doelbinding = organisation_api
+    register(api, receiver.url)
+    send_message(api, doelbinding)
+    other_org = make_organisation("Gemeente Anders")
+    other = ApiCaller.for_organisation(api.client, other_org)
+    register(other, receiver.url.replace("/moz", "/anders"))
+    send_message(other, make_doelbinding(other_org, legal_basis=LegalBasis.LEGAL_TASK), key="b")
+    receiver.answers = [500] * 50
+    callbacks_dispatch()
+    staff = User.objects.create_user(username="medewerker-cb", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Medewerker gemeente"))
+    api.api_client.organisation.staff.add(staff)
+    api.client.force_login(staff)
+
+    page = api.client.get("/beheer/notifications/callbackmessage/")
+    addresses = api.client.get("/beheer/notifications/callbackendpoint/")
+
+    assert page.status_code == 200
+    shown = list(page.context["cl"].result_list)
+    assert shown and {m.endpoint.url for m in shown} == {receiver.url}
+    assert all(m.last_result == "HTTP 500" and m.attempts == 1 for m in shown)
+    assert "/anders" not in addresses.content.decode()
+    assert "whsec_" not in addresses.content.decode() + page.content.decode()

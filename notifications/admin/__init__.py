@@ -375,3 +375,7 @@ class DeliveryAdmin(OrganisationScopedAdmin):
                 % {"sent": sent, "refused": refused},
             )
         return HttpResponseRedirect(reverse("admin:notifications_delivery_post"))
+
+
+# Registered at import, beside the models above.
+from notifications.admin import callbacks as admin_callbacks  # noqa: E402,F401

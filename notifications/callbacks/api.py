@@ -52,7 +52,10 @@ def callback_registreren(request, callback: CallbackIn):
         endpoint, secret = endpoint_register(api_client=request.api_client, url=callback.url)
     except EndpointRefused as refused:
         problem = ApiProblem(
-            400, "Invalid input", "This address cannot receive callbacks.", code=ProblemCode.INVALID
+            400,
+            "Invalid input",
+            "This address cannot receive callbacks.",
+            code=ProblemCode.ADDRESS_REFUSED,
         )
         problem.invalid_params = [{"name": "url", "reason": str(refused)}]
         raise problem from refused
