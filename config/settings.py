@@ -156,6 +156,7 @@ X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- Integrations --------------------------------------------------------------------------
+from config.integrations.callbacks import *  # noqa: E402,F403
 from config.integrations.csp import content_security_policy  # noqa: E402
 from config.integrations.database import *  # noqa: E402,F403
 from config.integrations.email import *  # noqa: E402,F403

@@ -34,6 +34,8 @@ class ProblemCode(StrEnum):
     CLIENT_NOT_CONFIRMED = "client_not_confirmed"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     DATABASE_UNAVAILABLE = "database_unavailable"
+    # A callback address that is not HTTPS or leads to a private network (invalidParams: why).
+    ADDRESS_REFUSED = "address_refused"
 
 
 def status_title(status: int) -> str:

@@ -89,6 +89,7 @@ def melding_versturen(request, melding: MeldingIn):
             link=melding.link or "",
             case_reference=melding.zaakkenmerk or "",
             idempotency_key=melding.idempotentieSleutel,
+            api_client=request.api_client,
         )
     except IntakeRefused as refused:
         if refused.code == ProblemCode.IDEMPOTENCY_KEY_REUSED:

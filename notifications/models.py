@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import Doelbinding, Organisation
+from consent.models import ApiClient, Doelbinding, Organisation
 from core.fields import EncryptedTextField
 from notifications.choices import (
     IN_PORTAL,
@@ -79,6 +79,15 @@ class Notification(models.Model):
         on_delete=models.PROTECT,
         related_name="notifications",
         verbose_name=_("purpose"),
+    )
+    # The API client that sent it: its status callbacks hear of it (empty: sent by staff).
+    api_client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API client"),
     )
     kind = models.CharField(_("kind of message"), max_length=30, choices=MessageKind.choices)
     # Encrypted: a message to one person may name them, their case or their address.
@@ -244,3 +253,11 @@ class TransportPause(models.Model):
 
     def __str__(self) -> str:
         return self.get_transport_display()
+
+
+# The callback models live with their code; Django finds them through this module.
+from notifications.callbacks.models import (  # noqa: E402, F401
+    CallbackEndpoint,
+    CallbackMessage,
+    DeliveryEvent,
+)

@@ -383,5 +383,7 @@ class DeliveryAdmin(OrganisationScopedAdmin):
         return HttpResponseRedirect(reverse("admin:notifications_delivery_post"))
 
 
-# The task workers' list registers itself (a concept of its own: operations, not messages).
+# Registered at import too: the status callbacks' lists, and the task workers' list (a concept
+# of its own: operations, not messages).
+from notifications.admin import callbacks as admin_callbacks  # noqa: E402,F401
 from notifications.admin import workers  # noqa: E402,F401

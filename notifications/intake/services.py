@@ -283,8 +283,11 @@ def notification_submit(
     link: str = "",
     case_reference: str = "",
     idempotency_key: str,
+    api_client=None,
 ) -> IntakeResult:
-    """Accept one message for one person. Raises IntakeRefused, or ValidationError for bad input."""
+    """Accept one message for one person. Raises IntakeRefused, or ValidationError for bad input.
+
+    api_client: the client that sent it, whose status callbacks hear of its deliveries."""
     content = message_content(
         kind=kind, subject=subject, body=body, link=link, case_reference=case_reference
     )
@@ -293,7 +296,9 @@ def notification_submit(
         return _replay(existing, recipient, content)
     try:
         with transaction.atomic():
-            return _accept(organisation, doelbinding, recipient, content, idempotency_key)
+            return _accept(
+                organisation, doelbinding, recipient, content, idempotency_key, api_client
+            )
     except IntegrityError:
         # Another request with this key committed first: that one counts.
         existing = _by_key(organisation, idempotency_key)
@@ -302,7 +307,7 @@ def notification_submit(
         return _replay(existing, recipient, content)
 
 
-def _accept(organisation, doelbinding, recipient, content, key) -> IntakeResult:
+def _accept(organisation, doelbinding, recipient, content, key, api_client=None) -> IntakeResult:
     doelbinding = doelbinding_with_versions(doelbinding)
     # The person's lock first (profiles.locks), then this app's rows. The person as stored now
     # (their choice may have changed since the caller read it), and one intake per person at a
@@ -314,6 +319,7 @@ def _accept(organisation, doelbinding, recipient, content, key) -> IntakeResult:
             doelbinding=doelbinding,
             recipient=recipient,
             idempotency_key=key,
+            api_client=api_client,
             **content,
         )
     )

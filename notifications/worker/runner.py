@@ -25,6 +25,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from core.db_wait import DATABASE_LOST, first_line, wait_for_database, when_database_back
+from notifications.callbacks.sender import CallbackSender
 from notifications.worker.heartbeat import Heartbeat
 from notifications.worker.recovery import task_retry_after_lost_database, tasks_requeue_own
 
@@ -69,12 +70,16 @@ class ResilientWorker(Worker):
 
 
 def worker_run(worker: ResilientWorker) -> None:
-    """Run `worker` with its heartbeat, once the database answers; returns when it stops."""
+    """Run `worker` with its heartbeat and its status-callback sender, once the database
+    answers; returns when it stops."""
     wait_for_database()
     heartbeat = Heartbeat(worker_id=worker.worker_id)
     heartbeat.beat()  # the row exists before the first task is claimed
     heartbeat.start()
+    callbacks = CallbackSender()
+    callbacks.start()
     try:
         worker.run()
     finally:
+        callbacks.stop()
         heartbeat.stop()

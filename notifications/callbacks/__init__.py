@@ -1,0 +1,1 @@
+"""Delivery status callbacks: CloudEvents to an organisation's HTTPS endpoints, signed, retried."""
