@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "config",
     "profiles",
+    "profiles.rights",
     "consent",
     "notifications",
 ]
@@ -151,6 +152,7 @@ from config.integrations.notifications import *  # noqa: E402,F403
 from config.integrations.oidc import *  # noqa: E402,F403
 from config.integrations.oidc import OIDC_BROKER_ORIGIN  # noqa: E402
 from config.integrations.registers import *  # noqa: E402,F403
+from config.integrations.rights import *  # noqa: E402,F403
 from config.integrations.sms import *  # noqa: E402,F403
 from config.integrations.tasks import *  # noqa: E402,F403
 
