@@ -5,9 +5,11 @@ request; large ones by the worker (profiles.rights.tasks.build_data_export). Eit
 is kept only until its link expires (RIGHTS_DOWNLOAD_LINK_MINUTES).
 """
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,11 +37,8 @@ def export_document(profile: Profile) -> dict:
     }
     for part in registered_parts():
         document[part.name] = part.export(profile)
-    return document
-
-
-def _link_valid_until():
-    return timezone.now() + timedelta(minutes=settings.RIGHTS_DOWNLOAD_LINK_MINUTES)
+    # Labels come as lazy translations: the file holds them as the text they read now.
+    return json.loads(json.dumps(document, cls=DjangoJSONEncoder))
 
 
 @transaction.atomic
@@ -58,7 +57,7 @@ def data_export_build(*, export: DataExport) -> DataExport:
     export.document = export_document(export.profile)
     export.status = ExportStatus.READY
     export.ready_at = timezone.now()
-    export.expires_at = _link_valid_until()
+    export.expires_at = export.ready_at + timedelta(minutes=settings.RIGHTS_DOWNLOAD_LINK_MINUTES)
     export.save(update_fields=["document", "status", "ready_at", "expires_at"])
     return export
 

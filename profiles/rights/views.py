@@ -67,7 +67,6 @@ def download_json(request, export_id: int):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     made = export.created_at.strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{made}.json"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -82,7 +81,6 @@ def download_page(request, export_id: int):
     response = render(
         request, "rights/document.html", {"export": export, "document": export.document}
     )
-    response["Cache-Control"] = "no-store"
     return response
 
 
