@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from profiles.rights.choices import ExportStatus
+from profiles.rights.db import TransactionNow
 
 
 class DataExport(models.Model):
@@ -45,11 +46,16 @@ class Erasure(models.Model):
 
     It lets 'Wie gebruikte mijn gegevens' of a person who comes back start empty, and the
     database guard of the audit trail let the erasing transaction remove that person's entries
-    (migration 0002): a row inserted in the same transaction is the permission.
+    (migration 0002): a row made in the same transaction is the permission. The guard knows it
+    by `transaction_began_at`, the database's own transaction time (now()); xmin would not do,
+    as a row inserted under a savepoint carries the savepoint's id.
     """
 
     subject_key = models.CharField(_("person (keyed hash)"), max_length=64, db_index=True)
     erased_at = models.DateTimeField(_("erased at"))
+    transaction_began_at = models.DateTimeField(
+        _("transaction began at"), db_default=TransactionNow(), editable=False
+    )
 
     class Meta:
         verbose_name = _("erasure")

@@ -104,6 +104,7 @@ def full_use(client, profile: Profile, person: Person, *, tag: str) -> dict:
         kind=LoginEventKind.LOGIN, method="digid", level="substantieel", identity=profile.identity
     )
     return {
+        "legal": legal,
         "organisation": organisation,
         "newsletter": newsletter,
         "survey": survey,

@@ -7,7 +7,8 @@ exceptions the law asks for:
   never shorter: config/integrations/rights.py) may be deleted;
 - erasure (audit trail only): a transaction that has recorded an erasure in rights_erasure may
   delete audit entries; they hold the erased person's old values. The erasure row is the trace
-  that it happened.
+  that it happened. It is known by its transaction_began_at, the database's now() (the start
+  of the transaction, the same in every savepoint of it).
 
 UPDATE and TRUNCATE stay refused as before. The runtime role gets DELETE on both tables
 (`manage.py db_roles`) so the worker can apply retention; these triggers decide which rows.
@@ -44,7 +45,7 @@ BEGIN
   END IF;
   IF TG_OP = 'DELETE' AND (
     OLD.timestamp < now() - interval '{LOG_FLOOR_DAYS} days'
-    OR EXISTS (SELECT 1 FROM rights_erasure e WHERE e.xmin = pg_current_xact_id()::xid)
+    OR EXISTS (SELECT 1 FROM rights_erasure e WHERE e.transaction_began_at = now())
   ) THEN
     RETURN OLD;
   END IF;
