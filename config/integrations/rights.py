@@ -33,8 +33,8 @@ RETENTION = {
     # Messages in 'Berichten' and the notifications behind them.
     "messages": env.int("RETENTION_MESSAGES_DAYS", default=730),
     # The processing log (Logboek Dataverwerkingen) and the audit trail.
-    "processing_log": env.int("RETENTION_PROCESSING_LOG_DAYS", default=7 * 365),
-    "audit_trail": env.int("RETENTION_AUDIT_TRAIL_DAYS", default=7 * 365),
+    "processing_log": env.int("RETENTION_PROCESSING_LOG_DAYS", default=2555),
+    "audit_trail": env.int("RETENTION_AUDIT_TRAIL_DAYS", default=2555),
     # A profile nobody logged in to for this long is removed, after a notice.
     "unused_profiles": env.int("RETENTION_UNUSED_PROFILE_DAYS", default=3 * 365),
 }
