@@ -105,6 +105,12 @@ def test_erasing_leaves_nothing_personal_while_the_pseudonymous_log_stays(client
     assert client.get("/mijn-gegevens").status_code == 302
 
 
+def test_the_erase_pages_make_few_queries(client, me, django_assert_max_num_queries):
+    for url in (ERASE, CONFIRM):
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200
+
+
 def test_the_erase_step_needs_a_tick_and_says_so_in_b1(client, login):
     login()
     response = client.post(CONFIRM, {})

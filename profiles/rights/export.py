@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from profiles.locks import person_lock
 from profiles.models import Profile
@@ -54,7 +54,9 @@ def data_export_request(*, profile: Profile) -> DataExport:
 
 
 def data_export_build(*, export: DataExport) -> DataExport:
-    export.document = export_document(export.profile)
+    # In the person's language, whether made during the request or by the worker.
+    with translation.override(export.profile.language):
+        export.document = export_document(export.profile)
     export.status = ExportStatus.READY
     export.ready_at = timezone.now()
     export.expires_at = export.ready_at + timedelta(minutes=settings.RIGHTS_DOWNLOAD_LINK_MINUTES)
