@@ -162,6 +162,14 @@ def test_a_large_file_is_made_in_the_background(client, me, settings):
     export.refresh_from_db()
     assert export.status == ExportStatus.READY
     assert client.get(f"/mijn-gegevens/downloaden/{export.pk}/bestand.json").status_code == 200
+    # The file's removal waits in the queue until its link ends.
+    removal = DBTaskResult.objects.get(task_path="profiles.rights.tasks.remove_data_export")
+    assert removal.run_after == export.expires_at
+    removal.task.call(**removal.args_kwargs["kwargs"])
+    assert DataExport.objects.filter(pk=export.pk).exists()  # not before its time
+    DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+    removal.task.call(**removal.args_kwargs["kwargs"])
+    assert not DataExport.objects.filter(pk=export.pk).exists()
 
 
 def test_the_link_works_for_a_short_time_and_only_for_its_owner(client, me, settings):

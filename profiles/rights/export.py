@@ -20,7 +20,7 @@ from profiles.rights.dates import iso
 from profiles.rights.models import DataExport
 from profiles.rights.parts import registered_parts
 from profiles.rights.signals import personal_data_downloaded
-from profiles.rights.tasks import build_data_export
+from profiles.rights.tasks import build_data_export, remove_data_export
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_DOC = "docs/data-export.md"
@@ -61,6 +61,10 @@ def data_export_build(*, export: DataExport) -> DataExport:
     export.ready_at = timezone.now()
     export.expires_at = export.ready_at + timedelta(minutes=settings.RIGHTS_DOWNLOAD_LINK_MINUTES)
     export.save(update_fields=["document", "status", "ready_at", "expires_at"])
+    if remove_data_export.get_backend().supports_defer:
+        # Where the queue can wait (not the test backend), the file goes when its link ends;
+        # the daily retention run removes any that are left.
+        remove_data_export.using(run_after=export.expires_at).enqueue(export_id=export.pk)
     return export
 
 

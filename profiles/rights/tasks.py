@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from core.email import send_templated_email
@@ -23,6 +24,12 @@ def build_data_export(*, export_id: int) -> None:
         if export is None or export.document is not None:
             return  # erased meanwhile, or made by an earlier run
         data_export_build(export=export)
+
+
+@task()
+def remove_data_export(*, export_id: int) -> None:
+    """At the end of its link's life the file goes, not only at the next daily retention run."""
+    DataExport.objects.filter(pk=export_id, expires_at__lte=timezone.now()).delete()
 
 
 @task()
