@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Prefetch
 
+from notifications.choices import Channel
 from notifications.models import ChannelPreference, Delivery, InboxMessage, Notification
 from profiles.models import Profile
 from profiles.rights.dates import iso
@@ -29,7 +30,9 @@ def notifications_export(profile: Profile) -> dict:
             {
                 "organisation": row.organisation.name,
                 "kind": row.kind,
+                "kind_label": str(row.get_kind_display()),
                 "channels": row.channels,
+                "channel_labels": [str(Channel(channel).label) for channel in row.channels],
                 "changed_at": iso(row.updated_at),
             }
             for row in preferences.order_by("organisation__name", "kind")

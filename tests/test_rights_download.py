@@ -7,10 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from consent.choices import Reason
 from consent.ldv import pseudonym_for
 from consent.models import ProcessingRecord
+from profiles.history.selectors import AMSTERDAM
+from profiles.models import ContactDetail
 from profiles.rights.choices import ExportStatus
 from profiles.rights.export import SCHEMA_VERSION
 from profiles.rights.models import DataExport
@@ -115,6 +118,10 @@ def test_the_page_shows_the_same_document_and_both_downloads_are_in_the_processi
     assert page.status_code == 200
     for value in (ME.email, ME.street, ME.note, ME.subject, "Nieuwsbrief Eigen"):
         assert value in html
+    # Times as people read them, in Dutch time; codes in words.
+    confirmed_at = ContactDetail.objects.get(profile=me, kind="email").verified_at
+    assert date_format(timezone.localtime(confirmed_at, AMSTERDAM), "j F Y, H:i") in html
+    assert "Digitaal" in html or "digitaal" in html.split("Hoe wij contact met u opnemen")[-1]
     records = ProcessingRecord.objects.filter(
         subject_pseudonym=pseudonym_for(me.identity), reason=Reason.SUBJECT_DOWNLOAD
     )

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from auditlog.models import LogEntry
 from django.conf import settings
 
+from profiles.choices import AssuranceLevel, ContactPreference
 from profiles.history.selectors import history_all, history_entries
 from profiles.models import (
     ContactDetail,
@@ -17,6 +18,10 @@ from profiles.models import (
 )
 from profiles.rights.dates import iso
 from profiles.rights.parts import PersonalDataPart
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
 
 
 def profile_export(profile: Profile) -> dict:
@@ -32,7 +37,9 @@ def profile_export(profile: Profile) -> dict:
         "profile": {
             "name": profile.display_name,
             "language": profile.language,
+            "language_label": str(profile.get_language_display()),
             "contact_preference": profile.contact_preference,
+            "contact_preference_label": _label(ContactPreference, profile.contact_preference),
             "contact_preference_changed_at": iso(profile.contact_preference_changed_at),
             "created_at": iso(profile.created_at),
             "updated_at": iso(profile.updated_at),
@@ -51,6 +58,7 @@ def profile_export(profile: Profile) -> dict:
                 "kind": verification.kind,
                 "new_value": verification.new_value,
                 "status": verification.status,
+                "status_label": str(verification.get_status_display()),
                 "created_at": iso(verification.created_at),
                 "expires_at": iso(verification.expires_at),
             }
@@ -73,10 +81,12 @@ def profile_export(profile: Profile) -> dict:
         "register_reports": [
             {
                 "register": report.register,
+                "register_label": str(report.get_register_display()),
                 "item": report.item,
                 "value_shown": report.shown_value,
                 "note": report.note,
                 "status": report.status,
+                "status_label": str(report.get_status_display()),
                 "reported_at": iso(report.created_at),
             }
             for report in Terugmelding.objects.filter(profile=profile).order_by("-created_at")
@@ -84,8 +94,10 @@ def profile_export(profile: Profile) -> dict:
         "logins": [
             {
                 "kind": event.kind,
+                "kind_label": str(event.get_kind_display()),
                 "method": event.method,
                 "level": event.level,
+                "level_label": _label(AssuranceLevel, event.level),
                 "success": event.success,
                 "at": iso(event.at),
             }
