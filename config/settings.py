@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "maykin_2fa",
     "config",
     "profiles",
+    "profiles.rights",
     "consent",
     "notifications",
 ]
@@ -166,6 +167,7 @@ from config.integrations.oidc import *  # noqa: E402,F403
 from config.integrations.oidc import OIDC_BROKER_ORIGIN  # noqa: E402
 from config.integrations.personal_data import *  # noqa: E402,F403
 from config.integrations.registers import *  # noqa: E402,F403
+from config.integrations.rights import *  # noqa: E402,F403
 from config.integrations.sms import *  # noqa: E402,F403
 from config.integrations.staff import *  # noqa: E402,F403
 from config.integrations.tasks import *  # noqa: E402,F403

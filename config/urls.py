@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/profielen/v1/docs", api_docs.docs, name="api_docs"),
     path("api/profielen/v1/", api.urls),
     path("", include("profiles.urls")),
+    path("", include("profiles.rights.urls")),
     path("", include("consent.urls")),
     path("", include("notifications.urls")),
 ]

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseServerError
@@ -21,7 +22,19 @@ def home(request):
 def page(request, name: str):
     if name not in _PAGES:
         raise Http404
-    return render(request, f"pages/{name}.html")
+    context = _privacy_context() if name == "privacy" else {}
+    return render(request, f"pages/{name}.html", context)
+
+
+def _privacy_context() -> dict:
+    """The retention periods the privacy page names: the settings that enforce them."""
+    days = settings.RETENTION
+    return {
+        "log_years": days["processing_log"] // 365,
+        "message_years": days["messages"] // 365,
+        "unused_years": days["unused_profiles"] // 365,
+        "login_days": days["login_events"],
+    }
 
 
 def bad_request(request, exception=None):

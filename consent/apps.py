@@ -11,3 +11,9 @@ class ConsentConfig(AppConfig):
         from consent.audit import register_audited_models
 
         register_audited_models()
+
+        # Its part of a download and an erasure (profiles.rights.parts).
+        from consent.personal_data import CONSENT_PART
+        from profiles.rights.parts import part_register
+
+        part_register(CONSENT_PART)

@@ -75,6 +75,10 @@ class Reason(models.TextChoices):
         "no_confirmed_address",
         _("there is no confirmed e-mail address or phone number"),
     )
+    # The person erased everything (profiles.rights): their consent ended with it.
+    ERASED = "erased", _("the person deleted their details, so their consent ended")
+    # The person downloaded everything the portal keeps about them.
+    SUBJECT_DOWNLOAD = "subject_download", _("you downloaded your details")
     LOG_UNAVAILABLE = (
         "log_unavailable",
         _("the processing could not be logged, so nothing was sent"),

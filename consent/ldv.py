@@ -64,6 +64,11 @@ def activity_id_for(doelbinding: Doelbinding | None) -> str:
     return doelbinding.activity_uri or derived
 
 
+def download_activity_id() -> str:
+    """The portal's own activity of giving the person everything it keeps about them."""
+    return f"{settings.SITE_URL.rstrip('/')}/verwerkingsactiviteiten/gegevens-downloaden"
+
+
 def staff_activity_id() -> str:
     """The portal's own activity of staff looking at people's data in the admin."""
     return f"{settings.SITE_URL.rstrip('/')}/verwerkingsactiviteiten/beheer-gegevens-inzien"
@@ -100,6 +105,7 @@ def processing_records_write(
     entries: list[tuple[str, str, Decision]],
     started_at,
     staff_member: str = "",
+    activity_id: str = "",
 ) -> list[ProcessingRecord]:
     """Several subjects of one request (a bulk read): one record each, all or none committed.
 
@@ -107,7 +113,8 @@ def processing_records_write(
     and no purpose; it names the staff member instead.
     """
     ended_at = timezone.now()
-    activity_id = staff_activity_id() if staff_member else activity_id_for(doelbinding)
+    if not activity_id:
+        activity_id = staff_activity_id() if staff_member else activity_id_for(doelbinding)
     rows = [
         ProcessingRecord(
             trace_id=trace.trace_id,

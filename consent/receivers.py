@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from consent.choices import Reason
 from consent.gate import Decision
-from consent.ldv import LogUnavailable, Trace, processing_records_write, pseudonym_for
+from consent.ldv import (
+    LogUnavailable,
+    Trace,
+    download_activity_id,
+    processing_records_write,
+    pseudonym_for,
+)
+from profiles.rights.signals import personal_data_downloaded
 from profiles.signals import NotRecorded, personal_data_shown
 
 
@@ -27,6 +34,24 @@ def staff_view_record(sender, *, staff, identities, fields, **kwargs):
             entries=[(identity.type, pseudonym_for(identity), shown) for identity in unique],
             started_at=timezone.now(),
             staff_member=staff.get_username(),
+        )
+    except LogUnavailable as exc:
+        raise NotRecorded(str(exc)) from exc
+
+
+@receiver(personal_data_downloaded)
+def download_record(sender, *, identity, fields, **kwargs):
+    """The person's own download: recorded before the file leaves, like any other processing."""
+    downloaded = Decision(True, Reason.SUBJECT_DOWNLOAD, frozenset(fields))
+    try:
+        processing_records_write(
+            trace=Trace.from_header(""),
+            organisation=None,
+            doelbinding=None,
+            api_client=None,
+            entries=[(identity.type, pseudonym_for(identity), downloaded)],
+            started_at=timezone.now(),
+            activity_id=download_activity_id(),
         )
     except LogUnavailable as exc:
         raise NotRecorded(str(exc)) from exc

@@ -12,3 +12,9 @@ class NotificationsConfig(AppConfig):
         from profiles.signals import contact_detail_changed
 
         contact_detail_changed.connect(security_notice, dispatch_uid="notifications.security")
+
+        # Its part of a download and an erasure (profiles.rights.parts).
+        from notifications.personal_data import NOTIFICATIONS_PART
+        from profiles.rights.parts import part_register
+
+        part_register(NOTIFICATIONS_PART)

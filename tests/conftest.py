@@ -83,6 +83,9 @@ def empty_processing_log(transactional_db):
     from django.db import connection
 
     guard = importlib.import_module("consent.migrations.0005_processing_record_append_only")
+    retention = importlib.import_module(
+        "profiles.rights.migrations.0002_log_guards_allow_retention"
+    )
     yield
     up = {"postgresql": [guard.POSTGRES_UP], "sqlite": guard.SQLITE_UP}[connection.vendor]
     down = {"postgresql": [guard.POSTGRES_DOWN], "sqlite": guard.SQLITE_DOWN}[connection.vendor]
@@ -91,6 +94,9 @@ def empty_processing_log(transactional_db):
             cursor.execute(statement)
         cursor.execute(f"DELETE FROM {guard.TABLE}")  # noqa: S608 - a constant table name
         for statement in up:
+            cursor.execute(statement)
+        # 0005's guard is back; the retention exception of rights 0002 goes on top of it again.
+        for statement in retention.UP[connection.vendor]:
             cursor.execute(statement)
 
 

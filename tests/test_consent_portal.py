@@ -282,10 +282,12 @@ def test_the_history_shows_consents_given_and_withdrawn_in_dutch_time(client, lo
 
     page = main_text(response)
     assert "<caption" in page and "Uw toestemmingen</caption>" in page
-    assert page.count('<th scope="col">') == 4
+    assert page.count('<th scope="col">') == 5  # with the receipts' column
     rows = re.findall(r"<tr>(.*?)</tr>", page.split("<tbody>")[1], re.S)
     cells = [[" ".join(c.split()) for c in re.findall(r"<td>(.*?)</td>", r, re.S)] for r in rows]
-    assert [" | ".join(row) for row in cells] == [
+    # The fifth column links to the receipts (tests/test_rights_receipts.py).
+    assert all("/toestemmingen/bewijs/" in row[4] for row in cells)
+    assert [" | ".join(row[:4]) for row in cells] == [
         'Waterschap De Polder | <span lang="nl">Sms-herinnering</span> (versie 1) | '
         "1 december 2026 om 09:30 | "
         "Niet ingetrokken. Deze toestemming geldt nog.",

@@ -6,10 +6,12 @@ few queries however many records there are.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
+from django.db.models import DateTimeField, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +19,10 @@ from consent.choices import DataField, LegalBasis, Outcome, Reason
 from consent.ldv import pseudonym_for
 from consent.models import Organisation, ProcessingRecord
 from profiles.models import Profile
+from profiles.rights.erase import erased_since
 
 PER_PAGE = 50
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 GIVEN_BY_LAW = _("The organisation received your details. The law allows this.")
@@ -91,6 +95,14 @@ STAFF_DATA_LABELS = {
 }
 
 
+# The person's own download of everything (profiles.rights, consent.receivers).
+YOU = _("You")
+YOU_PURPOSE = _("Downloading all your details")
+YOU_DATA = _("all details we keep about you")
+RESULT_DOWNLOADED = _("Details downloaded")
+YOU_DOWNLOADED = _("You downloaded all details we keep about you.")
+
+
 @dataclass(frozen=True)
 class UsageRow:
     record: ProcessingRecord
@@ -104,11 +116,19 @@ class UsageRow:
         return bool(self.record.staff_member)
 
     @property
+    def by_you(self) -> bool:
+        return self.record.reason == Reason.SUBJECT_DOWNLOAD
+
+    @property
     def organisation_name(self) -> str:
+        if self.by_you:
+            return YOU
         return STAFF if self.by_staff else self.record.organisation.name
 
     @property
     def purpose(self) -> str:
+        if self.by_you:
+            return YOU_PURPOSE
         if self.by_staff:
             return STAFF_PURPOSE
         version = self.record.doelbinding_version
@@ -122,18 +142,24 @@ class UsageRow:
     def data_labels(self) -> list[str]:
         # In the same order as on 'Wie mag mijn gegevens gebruiken?', whatever the log says.
         used = set(filter(None, self.record.fields.split(",")))
+        if self.by_you:
+            return [YOU_DATA]
         if self.by_staff:
             return [label for field, label in STAFF_DATA_LABELS.items() if field in used]
         return [DATA_LABELS[field] for field in DataField if field.value in used]
 
     @property
     def result(self) -> str:
+        if self.by_you:
+            return RESULT_DOWNLOADED
         if self.by_staff:
             return RESULT_LOOKED_AT
         return RESULT_GIVEN if self.given else RESULT_REFUSED
 
     @property
     def explanation(self) -> str:
+        if self.by_you:
+            return YOU_DOWNLOADED
         if self.by_staff:
             return STAFF_LOOKED
         if not self.given:
@@ -155,7 +181,22 @@ class UsagePage:
 
 
 def _own_records(profile: Profile):
-    return ProcessingRecord.objects.filter(subject_pseudonym=pseudonym_for(profile.identity))
+    """The person's records since their last erasure: who erased and came back starts empty.
+
+    The erasure is a subquery of the same statement, so it costs no query of its own.
+    """
+    erased = Coalesce(
+        Subquery(erased_since(profile.identity)), Value(NEVER, output_field=DateTimeField())
+    )
+    return ProcessingRecord.objects.filter(
+        subject_pseudonym=pseudonym_for(profile.identity), started_at__gt=erased
+    )
+
+
+def usage_rows_all(profile: Profile) -> list[UsageRow]:
+    """Every record of the person, newest first (for the download): one query."""
+    records = _own_records(profile).select_related("organisation", "doelbinding_version")
+    return [UsageRow(record) for record in records.order_by("-started_at", "-pk")]
 
 
 def usage_organisations(profile: Profile) -> list[Organisation]:

@@ -145,7 +145,30 @@ def history_page(profile: Profile, page_number) -> dict:
     """One page of changes, newest first, ready to show; a constant number of queries."""
     kinds = dict(ContactDetail.objects.filter(profile=profile).values_list("pk", "kind"))
     page: Page = Paginator(_own_entries(profile, list(kinds)), PER_PAGE).get_page(page_number)
-    entries = list(page.object_list)
+    return {"page": page, "rows": _rows(list(page.object_list), kinds)}
+
+
+def history_all(profile: Profile) -> list[dict]:
+    """Every change, newest first (for the download); a constant number of queries."""
+    kinds = dict(ContactDetail.objects.filter(profile=profile).values_list("pk", "kind"))
+    return _rows(list(_own_entries(profile, list(kinds))), kinds)
+
+
+def history_entries(profile: Profile):
+    """The audit entries about this person's data, and those they made: what an erasure removes.
+
+    Entries made under the person's own login (actor) include their consents.
+    """
+    kinds = list(ContactDetail.objects.filter(profile=profile).values_list("pk", flat=True))
+    profile_ct = _content_types()[2]
+    return LogEntry.objects.filter(
+        Q(pk__in=_own_entries(profile, kinds).values("pk"))
+        | Q(content_type=profile_ct, object_id=profile.pk)
+        | Q(actor_id=profile.user_id)
+    )
+
+
+def _rows(entries: list[LogEntry], kinds: dict[int, str]) -> list[dict]:
     addresses = _address_states(entries)
     detail_ct, address_ct, _profile_ct = _content_types()
     rows = []
@@ -172,4 +195,4 @@ def history_page(profile: Profile, page_number) -> dict:
                 "by": _by(entry),
             }
         )
-    return {"page": page, "rows": rows}
+    return rows

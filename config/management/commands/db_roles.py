@@ -3,8 +3,10 @@
 - The owner role owns the tables: migrations run as it, and nothing else does.
 - The runtime role is what the portal (gunicorn and the worker) connects as. It owns nothing and
   may read and write the portal's tables, but on the processing log and the audit trail it may
-  only SELECT and INSERT: no UPDATE, DELETE or TRUNCATE, and as a non-owner no ALTER TABLE, so
-  it cannot switch the append-only triggers off either.
+  only SELECT, INSERT and DELETE: no UPDATE or TRUNCATE, and as a non-owner no ALTER TABLE, so
+  it cannot switch the append-only triggers off either. DELETE is for retention and erasure;
+  the triggers refuse it for every row but those past the legal minimum and, in the audit
+  trail, those of a person being erased (rights migration 0002).
 
 Run it as a PostgreSQL superuser (or a role with CREATEROLE that owns the database), before the
 first `migrate` and again after every `migrate`, so new tables get their rights; it is
@@ -15,7 +17,7 @@ them with ALTER ROLE ... PASSWORD from your secret store, so they never pass thr
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-# Tables the runtime role may add to and read, never change or empty.
+# Tables the runtime role may add to and read, never change or empty (DELETE: see above).
 APPEND_ONLY = ("consent_processingrecord", "auditlog_logentry")
 
 
@@ -62,7 +64,7 @@ END $$"""
             f"""DO $$ BEGIN
   IF to_regclass('public.{table}') IS NOT NULL THEN
     REVOKE ALL ON public.{q(table)} FROM PUBLIC, {q(runtime)};
-    GRANT SELECT, INSERT ON public.{q(table)} TO {q(runtime)};
+    GRANT SELECT, INSERT, DELETE ON public.{q(table)} TO {q(runtime)};
   END IF;
 END $$"""
         )
