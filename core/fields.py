@@ -1,7 +1,10 @@
 """A model field whose value is encrypted in the database and plain in Python (core.crypto)."""
 
+import json
+
 from django import forms
 from django.core import checks, exceptions
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.lookups import Exact, IsNull
 
@@ -95,3 +98,25 @@ class BlindIndexField(models.CharField):
         value = self.of(model_instance)
         setattr(model_instance, self.attname, value)
         return value
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON document (dicts, lists, text, numbers, dates as text), encrypted as one value."""
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        return None if text is None else json.loads(text)
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return super().get_prep_value(json.dumps(value, cls=DjangoJSONEncoder))
+
+    def to_python(self, value):
+        return value
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder)
+
+    def formfield(self, **kwargs):
+        return None  # a whole document is not edited in a form

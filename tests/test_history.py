@@ -196,7 +196,7 @@ def test_a_change_by_staff_says_an_employee_made_it(client, login):
     staff_client = client.__class__()
     staff_client.force_login(
         User.objects.create_user("medewerker", is_staff=True),
-        backend="django.contrib.auth.backends.ModelBackend",
+        backend=FORCED_LOGIN_BACKEND,
     )
     staff_client.post(f"/test/medewerker/{profile.pk}")
 

@@ -23,6 +23,7 @@ from profiles.services import profile_get_or_create
 from profiles.tasks import send_verification_code
 from tests.factories import make_profile
 from tests.support.notifications import DB_TASKS
+from tests.support.staff_login import FORCED_LOGIN_BACKEND
 
 BSN = "999993653"
 
@@ -107,7 +108,7 @@ def test_a_person_is_found_by_number_without_decrypting_and_stays_one_profile():
 @pytest.mark.django_db
 def test_staff_find_a_person_by_exact_number_or_email_and_the_list_masks_them(client):
     staff = get_user_model().objects.create_superuser("beheerder", None, None)
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(staff, backend=FORCED_LOGIN_BACKEND)
     wanted = make_profile(BSN)
     other = make_profile()
     ContactDetail.objects.create(

@@ -7,6 +7,7 @@ rest can be added to these fields without changing the services.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedJSONField, EncryptedTextField
 from profiles.rights.choices import ExportStatus
 from profiles.rights.db import TransactionNow
 
@@ -27,7 +28,8 @@ class DataExport(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )
-    document = models.JSONField(_("document"), null=True, blank=True)
+    # Everything the portal keeps about the person: encrypted like the values it copies.
+    document = EncryptedJSONField(_("document"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("link valid until"), db_index=True)
@@ -70,7 +72,7 @@ class OutgoingEmail(models.Model):
     """An e-mail composed before the data it needs is gone (after an erasure, before removing
     an unused profile). The task that sends it carries only this row's id, and removes the row."""
 
-    to = models.CharField(_("to"), max_length=254)
+    to = EncryptedTextField(_("to"), max_length=254)
     language = models.CharField(_("language"), max_length=10)
     template = models.CharField(_("template"), max_length=50)
     # Values for the template that say nothing about the person (a date), never an address.

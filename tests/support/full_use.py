@@ -21,6 +21,7 @@ from profiles.preference.services import contact_preference_update
 from tests.factories import make_doelbinding, make_organisation
 from tests.support.api import ApiCaller, identificatie
 from tests.support.portal_login import BrokerUser
+from tests.support.staff_login import FORCED_LOGIN_BACKEND
 
 # What the development broker sends for these identities (dev/broker/identities.js), and what
 # the demo registers answer for them.
@@ -100,7 +101,7 @@ def run_full_use() -> FullUse:
     # Staff look at the person, as a superuser does.
     staff = Client()
     user = get_user_model().objects.create_superuser("volledig", None, None)
-    staff.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    staff.force_login(user, backend=FORCED_LOGIN_BACKEND)
     staff.get(f"/beheer/profiles/profile/{profile.pk}/change/")
     staff.get("/beheer/profiles/profile/", {"q": BSN})
     staff.get("/beheer/profiles/terugmelding/")
