@@ -29,6 +29,7 @@ from profiles.history.selectors import AMSTERDAM
 from profiles.login.session import level_required
 from profiles.models import ContactDetail, PostalAddress, Profile
 from profiles.preference.services import contact_preference_update
+from tests.support.staff_login import FORCED_LOGIN_BACKEND
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.test_history")]
 
