@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from consent.api.endpoints import REFUSALS, Identificatie, refusal_log
+from consent.api.endpoints import REFUSALS, Identificatie, identificatie_valid, refusal_log
 from consent.api.selectors import doelbinding_with_current_version
 from consent.choices import LegalBasis, Reason
 from consent.gate import Decision
@@ -45,9 +45,19 @@ class MeldingIn(RequestSchema):
     )
 
 
+# Every state a delivery can be in (notifications.choices.DeliveryStatus), with its meaning.
+BEZORGSTATUS = Literal["queued", "sending", "sent", "retrying", "failed"]
+BEZORGSTATUS_TEXT = (
+    "queued: waiting to be sent. sending: being sent now; if it stays so, a stopped worker "
+    "left it uncertain whether it arrived, and staff check and decide. sent: delivered to the "
+    "inbox, handed to the mail or SMS service, or to the post. retrying: a passing failure; "
+    "tried again at volgendePogingOp. failed: not delivered; reden says why."
+)
+
+
 class Bezorging(Schema):
     kanaal: Literal["inbox", "email", "sms", "post"]
-    status: Literal["queued", "sent", "retrying", "failed"]
+    status: BEZORGSTATUS = Field(description=BEZORGSTATUS_TEXT)
     pogingen: int
     reden: str | None = Field(None, description="Why it failed or was refused.")
     verzondenOp: datetime | None = None
@@ -71,6 +81,8 @@ class MeldingUit(Schema):
 )
 def melding_versturen(request, melding: MeldingIn):
     refuse = _Refusal(request, melding.ontvanger)
+    if not identificatie_valid(melding.ontvanger):
+        raise invalid_identifier("ontvanger")
     organisation = request.api_client.organisation
     doelbinding = _own_doelbinding(organisation, melding.doelbinding)
     if doelbinding is None:
@@ -123,6 +135,18 @@ def melding_ophalen(request, melding_id: int):
     if notification is None:
         raise ApiProblem(404, "Not found", "Your organisation sent no message with this id.")
     return _out(notification)
+
+
+INVALID_IDENTIFIER = "This is not a valid number of this type."
+
+
+def invalid_identifier(name: str) -> ApiProblem:
+    """A number that fails the elfproef or has the wrong length: 400, as a read answers it."""
+    problem = ApiProblem(
+        400, "Invalid input", INVALID_IDENTIFIER, code=ProblemCode.INVALID_IDENTIFIER
+    )
+    problem.invalid_params = [{"name": name, "reason": INVALID_IDENTIFIER}]
+    return problem
 
 
 def _refusal(code: str) -> str:
