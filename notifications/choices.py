@@ -39,3 +39,18 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("sent")
     RETRYING = "retrying", _("will be tried again")
     FAILED = "failed", _("failed")
+
+
+class BatchSource(models.TextChoices):
+    API = "api", _("organisation API")
+    ADMIN = "admin", _("upload by staff")
+
+
+class BatchStatus(models.TextChoices):
+    # An upload with its preview shown, waiting for staff to confirm it.
+    DRAFT = "draft", _("waiting for confirmation")
+    QUEUED = "queued", _("waiting to be processed")
+    RUNNING = "running", _("being processed")
+    DONE = "done", _("processed")
+    # The purpose may not be used (any more): nothing (more) was accepted; see refused.
+    REFUSED = "refused", _("refused")

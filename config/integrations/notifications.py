@@ -3,6 +3,8 @@
 from config.env import env
 
 __all__ = [
+    "NOTIFICATION_BULK_MAX_RECIPIENTS",
+    "NOTIFICATION_BULK_UPLOAD_MAX_ROWS",
     "NOTIFICATION_DEDUP_WINDOW",
     "NOTIFICATION_DELIVERY_BATCH_SIZE",
     "NOTIFICATION_MAX_ATTEMPTS",
@@ -18,3 +20,8 @@ NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", def
 NOTIFICATION_STALLED_AFTER_SECONDS = env.int("NOTIFICATION_STALLED_AFTER_SECONDS", default=900)
 # Deliveries per background task: a worker killed mid-task leaves at most this many uncertain.
 NOTIFICATION_DELIVERY_BATCH_SIZE = env.int("NOTIFICATION_DELIVERY_BATCH_SIZE", default=200)
+# People per request to POST /bulkmeldingen (the API documents it); bigger lists go in several
+# requests. Each request is one transaction, so this bounds its time and the log's one insert.
+NOTIFICATION_BULK_MAX_RECIPIENTS = env.int("NOTIFICATION_BULK_MAX_RECIPIENTS", default=1000)
+# Numbers per CSV file staff upload in the admin (one message to many people).
+NOTIFICATION_BULK_UPLOAD_MAX_ROWS = env.int("NOTIFICATION_BULK_UPLOAD_MAX_ROWS", default=100_000)

@@ -229,7 +229,7 @@ def message_content(**fields) -> dict:
 
 def notification_validated(notification: Notification) -> Notification:
     notification.full_clean(
-        exclude=["organisation", "recipient", "doelbinding", "duplicate_of"],
+        exclude=["organisation", "recipient", "doelbinding", "duplicate_of", "batch"],
         validate_unique=False,
         validate_constraints=False,
     )
@@ -283,8 +283,11 @@ def notification_submit(
     link: str = "",
     case_reference: str = "",
     idempotency_key: str,
+    batch=None,
 ) -> IntakeResult:
-    """Accept one message for one person. Raises IntakeRefused, or ValidationError for bad input."""
+    """Accept one message for one person. Raises IntakeRefused, or ValidationError for bad input.
+
+    batch: the NotificationBatch this message is part of (notifications.intake.bulk)."""
     content = message_content(
         kind=kind, subject=subject, body=body, link=link, case_reference=case_reference
     )
@@ -293,7 +296,7 @@ def notification_submit(
         return _replay(existing, recipient, content)
     try:
         with transaction.atomic():
-            return _accept(organisation, doelbinding, recipient, content, idempotency_key)
+            return _accept(organisation, doelbinding, recipient, content, idempotency_key, batch)
     except IntegrityError:
         # Another request with this key committed first: that one counts.
         existing = _by_key(organisation, idempotency_key)
@@ -302,7 +305,7 @@ def notification_submit(
         return _replay(existing, recipient, content)
 
 
-def _accept(organisation, doelbinding, recipient, content, key) -> IntakeResult:
+def _accept(organisation, doelbinding, recipient, content, key, batch=None) -> IntakeResult:
     doelbinding = doelbinding_with_versions(doelbinding)
     # The person's lock first (profiles.locks), then this app's rows. The person as stored now
     # (their choice may have changed since the caller read it), and one intake per person at a
@@ -314,6 +317,7 @@ def _accept(organisation, doelbinding, recipient, content, key) -> IntakeResult:
             doelbinding=doelbinding,
             recipient=recipient,
             idempotency_key=key,
+            batch=batch,
             **content,
         )
     )

@@ -1,0 +1,66 @@
+"""Before staff confirm a message to many people: who would get it, and by which channel.
+
+A dry run of the routing intake does (notifications.intake.bulk): the same reads and the same
+gate, per group of numbers, and nothing written. The counts can differ a little from the run
+itself when people change their choices in between; the run decides.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from consent.choices import Reason
+from notifications.intake.batches import GROUP, Number, profiles_for_numbers, unknown_reason
+from notifications.intake.bulk import recipients_for_routing
+from notifications.intake.services import (
+    IntakeRefused,
+    doelbinding_with_versions,
+    plan_channels,
+)
+
+
+@dataclass
+class Preview:
+    numbers: int = 0
+    reached: int = 0  # people who would get the message
+    refused: Counter = field(default_factory=Counter)  # per reason: nobody, no consent
+    channels: Counter = field(default_factory=Counter)  # people per channel that may be used
+    # Refused channels per reason: {"fields_not_covered": 3}.
+    channel_refusals: Counter = field(default_factory=Counter)
+
+    @property
+    def refused_total(self) -> int:
+        return sum(self.refused.values())
+
+
+def batch_preview(*, organisation, doelbinding, kind: str, numbers: list[Number]) -> Preview:
+    """Raises IntakeRefused when the purpose may not be used at all."""
+    doelbinding = doelbinding_with_versions(doelbinding)
+    nobody = unknown_reason(doelbinding)
+    preview = Preview(numbers=len(numbers))
+    for start in range(0, len(numbers), GROUP):
+        group = numbers[start : start + GROUP]
+        found = profiles_for_numbers(group)
+        preview.refused[nobody] += len(group) - len(found)
+        recipients = recipients_for_routing(
+            list(found.values()), organisation=organisation, doelbinding=doelbinding, kind=kind
+        )
+        for recipient in recipients:
+            try:
+                plan = plan_channels(
+                    organisation=organisation,
+                    doelbinding=doelbinding,
+                    kind=kind,
+                    recipient=recipient,
+                )
+            except IntakeRefused as refused:
+                if refused.code != Reason.NO_CONSENT:
+                    raise
+                preview.refused[refused.code] += 1
+                continue
+            preview.reached += 1
+            for planned in plan:
+                if planned.allowed:
+                    preview.channels[planned.channel] += 1
+                else:
+                    preview.channel_refusals[planned.reason] += 1
+    return preview
