@@ -30,13 +30,19 @@ router = Router(tags=["meldingen"])
 SENDABLE = Literal["ontvangstbevestiging", "statuswijziging", "besluit", "actie_nodig"]
 
 
+# An https URL with a host name, a subset of what Django's URLValidator takes (intake's check),
+# so the document says which links are accepted.
+LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+LINK_PATTERN = rf"^https://({LABEL}\.)+[A-Za-z]{{2,63}}(/[A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?$"
+
+
 class MeldingIn(RequestSchema):
     ontvanger: Identificatie
     doelbinding: int = Field(description="One of your organisation's purposes.")
     soort: SENDABLE
     onderwerp: str = Field(min_length=1, max_length=200)
     tekst: str = Field(min_length=1, max_length=5000, description="The message, in B1 Dutch.")
-    link: str | None = Field(None, max_length=200, pattern=r"^https://")
+    link: str | None = Field(None, max_length=200, pattern=LINK_PATTERN)
     zaakkenmerk: str | None = Field(None, max_length=100, description="Your case reference.")
     idempotentieSleutel: str = Field(
         min_length=1,

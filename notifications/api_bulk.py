@@ -26,6 +26,7 @@ from core.api_schemas import RequestSchema
 from notifications.api import (
     BEZORGSTATUS,
     BEZORGSTATUS_TEXT,
+    LINK_PATTERN,
     SENDABLE,
     _own_doelbinding,
     _refusal,
@@ -53,13 +54,13 @@ class BulkMeldingIn(RequestSchema):
     ontvangers: list[Identificatie] = Field(
         min_length=1,
         max_length=MAX_RECIPIENTS,
-        description=f"At most {MAX_RECIPIENTS} people; each gets the message once.",
+        description="The people to send it to; maxItems says how many at most.",
     )
     doelbinding: int = Field(description="One of your organisation's purposes.")
     soort: SENDABLE
     onderwerp: str = Field(min_length=1, max_length=200)
     tekst: str = Field(min_length=1, max_length=5000, description="The message, in B1 Dutch.")
-    link: str | None = Field(None, max_length=200, pattern=r"^https://")
+    link: str | None = Field(None, max_length=200, pattern=LINK_PATTERN)
     zaakkenmerk: str | None = Field(None, max_length=100, description="Your case reference.")
     idempotentieSleutel: str = Field(
         min_length=1,
@@ -111,7 +112,7 @@ class BulkMeldingUit(Schema):
 @router.post(
     "/bulkmeldingen",
     response={201: BulkMeldingUit, 200: BulkMeldingUit, 403: None, 409: None},
-    summary=f"Send one message to at most {MAX_RECIPIENTS} ondernemers or burgers",
+    summary="Send one message to many ondernemers or burgers",
     operation_id="bulkmeldingVersturen",
 )
 def bulkmelding_versturen(request, vraag: BulkMeldingIn):
