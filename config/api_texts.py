@@ -55,6 +55,7 @@ OPENAPI_TEXTS = frozenset(
         gettext_noop("Your case reference."),
         gettext_noop("Your unique key for this message: sending it again changes nothing."),
         # bulkmeldingen and delivery states (wt-bulk)
+        gettext_noop("Read it back by its id."),
         gettext_noop("Deliveries per channel and status."),
         gettext_noop("How a message to many people is going"),
         gettext_noop("How many people the last request named."),

@@ -36,6 +36,16 @@ LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 LINK_PATTERN = rf"^https://({LABEL}\.)+[A-Za-z]{{2,63}}(/[A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?$"
 
 
+def read_back_link(operation_id: str, parameter: str) -> dict:
+    """OpenAPI links from a created resource to reading it back (for clients and schemathesis)."""
+    link = {
+        "operationId": operation_id,
+        "parameters": {parameter: "$response.body#/id"},
+        "description": "Read it back by its id.",
+    }
+    return {"responses": {code: {"links": {operation_id: link}} for code in (200, 201)}}
+
+
 class MeldingIn(RequestSchema):
     ontvanger: Identificatie
     doelbinding: int = Field(description="One of your organisation's purposes.")
@@ -84,6 +94,7 @@ class MeldingUit(Schema):
     response={201: MeldingUit, 200: MeldingUit, 403: None, 404: None, 409: None},
     summary="Send a message to an ondernemer or burger",
     operation_id="meldingVersturen",
+    openapi_extra=read_back_link("meldingOphalen", "melding_id"),
 )
 def melding_versturen(request, melding: MeldingIn):
     refuse = _Refusal(request, melding.ontvanger)

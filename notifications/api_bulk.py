@@ -30,6 +30,7 @@ from notifications.api import (
     SENDABLE,
     _own_doelbinding,
     _refusal,
+    read_back_link,
 )
 from notifications.choices import BatchSource, BatchStatus
 from notifications.intake.batches import (
@@ -114,6 +115,7 @@ class BulkMeldingUit(Schema):
     response={201: BulkMeldingUit, 200: BulkMeldingUit, 403: None, 409: None},
     summary="Send one message to many ondernemers or burgers",
     operation_id="bulkmeldingVersturen",
+    openapi_extra=read_back_link("bulkmeldingOphalen", "bulkmelding_id"),
 )
 def bulkmelding_versturen(request, vraag: BulkMeldingIn):
     started = timezone.now()
