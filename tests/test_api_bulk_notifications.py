@@ -101,7 +101,9 @@ def test_the_batch_can_be_read_back_with_its_deliveries_per_channel(sender):
 def test_the_same_key_again_sends_only_to_who_was_missing(sender):
     api, _organisation, doelbinding = sender
     people = people_with_email(3)
-    first = api.post(BULKMELDINGEN, bulkmelding([identificatie(p) for p in people[:2]], doelbinding))
+    first = api.post(
+        BULKMELDINGEN, bulkmelding([identificatie(p) for p in people[:2]], doelbinding)
+    )
 
     again = api.post(BULKMELDINGEN, bulkmelding([identificatie(p) for p in people], doelbinding))
 
