@@ -33,6 +33,7 @@ from notifications.intake.services import (
     notification_validated,
 )
 from notifications.models import Delivery, Notification, NotificationBatch
+from notifications.tasks import process_batch
 from profiles.models import Profile
 
 # (identity type, number, branch or ""), as profiles.models.Identity keys a person.
@@ -195,7 +196,7 @@ def batch_finish(batch: NotificationBatch, run: BatchRun, *, status=BatchStatus.
     )
 
 
-# --- reading a batch back ------------------------------------------------------------------------
+# --- reading a batch back ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -229,3 +230,40 @@ def batch_state(batch: NotificationBatch) -> BatchState:
         .order_by("channel", "status")
     }
     return BatchState(batch, counts["accepted"], counts["duplicates"], deliveries)
+
+
+# --- an upload, run in the background ---------------------------------------------------------
+
+
+def batch_confirm(*, batch: NotificationBatch) -> bool:
+    """Staff confirmed the preview: the batch waits for the worker. False when it was
+    confirmed already (a second click changes nothing)."""
+    with transaction.atomic():
+        confirmed = NotificationBatch.objects.filter(pk=batch.pk, status=BatchStatus.DRAFT).update(
+            status=BatchStatus.QUEUED
+        )
+        if confirmed:
+            # A task exists exactly when the confirmation is committed.
+            process_batch.enqueue(batch_id=batch.pk)
+    return bool(confirmed)
+
+
+def batch_process(*, batch_id: int) -> str:
+    """The worker's part: every number of a confirmed upload, GROUP at a time, each group
+    committed by itself. Safe to run again (a killed worker): who has the message is replayed."""
+    claimed = NotificationBatch.objects.filter(
+        pk=batch_id, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
+    ).update(status=BatchStatus.RUNNING)
+    if not claimed:
+        return "not waiting"
+    batch = NotificationBatch.objects.select_related("organisation", "doelbinding").get(pk=batch_id)
+    try:
+        run = batch_run(batch=batch, numbers=batch_numbers(batch))
+    except IntakeRefused as refused:
+        # The purpose was withdrawn or ended after the preview: what was accepted stays.
+        batch_finish(
+            batch, BatchRun(refused=Counter({refused.code: 1})), status=BatchStatus.REFUSED
+        )
+        return str(BatchStatus.REFUSED)
+    batch_finish(batch, run)
+    return str(BatchStatus.DONE)
