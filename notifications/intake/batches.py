@@ -34,7 +34,7 @@ from notifications.intake.services import (
 )
 from notifications.models import Delivery, Notification, NotificationBatch
 from notifications.tasks import process_batch
-from profiles.models import Profile
+from profiles.models import Identity, Profile
 
 # (identity type, number, branch or ""), as profiles.models.Identity keys a person.
 Number = tuple[str, str, str]
@@ -102,19 +102,14 @@ def batch_numbers(batch: NotificationBatch) -> list[Number]:
     return [tuple(line.split(":")) for line in batch.numbers.splitlines() if line]
 
 
-def profiles_for_numbers(numbers: list[Number]) -> dict[Number, Profile]:
-    """The people among these numbers, in one query (callers pass at most GROUP numbers)."""
+def profile_ids_for_numbers(numbers: list[Number]) -> dict[Number, int]:
+    """The profile id of each number somebody uses, in one query of plain values (callers pass
+    at most GROUP numbers; the intake reads the people themselves under their locks)."""
     wanted = set(numbers)
-    rows = Profile.objects.select_related("identity").filter(
-        identity__value__in={n for _t, n, _b in wanted}
-    )
-    found = {}
-    for profile in rows:
-        identity = profile.identity
-        key = (identity.type, identity.value, identity.branch)
-        if key in wanted:
-            found[key] = profile
-    return found
+    rows = Identity.objects.filter(
+        value__in={n for _t, n, _b in wanted}, profile__isnull=False
+    ).values_list("type", "value", "branch", "profile__pk")
+    return {(t, v, b): pk for t, v, b, pk in rows if (t, v, b) in wanted}
 
 
 def unknown_reason(doelbinding: Doelbinding) -> str:
@@ -150,7 +145,7 @@ def batch_run(
     content = {name: getattr(batch, name) for name in CONTENT}
     for start in range(0, len(numbers), GROUP):
         group = numbers[start : start + GROUP]
-        found = profiles_for_numbers(group)
+        found = profile_ids_for_numbers(group)
         missing = [n for n in group if n not in found]
         outcomes: Outcomes | None = {} if per_number else None
 
@@ -162,7 +157,7 @@ def batch_run(
         summary = notification_submit_bulk(
             organisation=batch.organisation,
             doelbinding=doelbinding,
-            recipients=Profile.objects.filter(pk__in=[p.pk for p in found.values()]),
+            recipients=Profile.objects.filter(pk__in=list(found.values())),
             idempotency_key=batch.idempotency_key,
             batch=batch,
             outcomes=outcomes,
@@ -174,10 +169,7 @@ def batch_run(
         run.refused[Reason.NO_CONSENT] += summary.refused
         if per_number:
             for number in group:
-                profile = found.get(number)
-                run.outcomes[number] = (
-                    outcomes.get(profile.pk, (nobody, None)) if profile else (nobody, None)
-                )
+                run.outcomes[number] = outcomes.get(found.get(number), (nobody, None))
     return run
 
 

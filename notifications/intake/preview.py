@@ -9,13 +9,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from consent.choices import Reason
-from notifications.intake.batches import GROUP, Number, profiles_for_numbers, unknown_reason
+from notifications.intake.batches import GROUP, Number, profile_ids_for_numbers, unknown_reason
 from notifications.intake.bulk import recipients_for_routing
 from notifications.intake.services import (
     IntakeRefused,
     doelbinding_with_versions,
     plan_channels,
 )
+from profiles.models import Profile
 
 
 @dataclass
@@ -39,10 +40,11 @@ def batch_preview(*, organisation, doelbinding, kind: str, numbers: list[Number]
     preview = Preview(numbers=len(numbers))
     for start in range(0, len(numbers), GROUP):
         group = numbers[start : start + GROUP]
-        found = profiles_for_numbers(group)
+        found = profile_ids_for_numbers(group)
         preview.refused[nobody] += len(group) - len(found)
+        people = list(Profile.objects.filter(pk__in=list(found.values())).order_by("pk"))
         recipients = recipients_for_routing(
-            list(found.values()), organisation=organisation, doelbinding=doelbinding, kind=kind
+            people, organisation=organisation, doelbinding=doelbinding, kind=kind
         )
         for recipient in recipients:
             try:
