@@ -93,6 +93,9 @@ class NotificationBatch(models.Model):
     processed_count = models.PositiveIntegerField(_("recipients processed"), default=0)
     # Refused before a notification existed, per reason: {"not_found": 3, "no_consent": 1}.
     refused = models.JSONField(_("refused"), default=dict, blank=True)
+    # An upload's counts before confirmation (notifications.intake.preview), made in the
+    # background for a big file.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -32,3 +32,11 @@ def process_batch(*, batch_id: int) -> str:
     from notifications.intake.batches import batch_process
 
     return batch_process(batch_id=batch_id)
+
+
+@task()
+def preview_batch(*, batch_id: int) -> None:
+    """The counts of a big upload before staff confirm it (notifications.intake.preview)."""
+    from notifications.intake.preview import batch_preview_store
+
+    batch_preview_store(batch_id=batch_id)

@@ -4,20 +4,25 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from consent.choices import DoelbindingStatus, LegalBasis
 from notifications.choices import BatchStatus
+from notifications.intake import preview
 from notifications.models import Notification, NotificationBatch
 from profiles.choices import ContactPreference
 from profiles.preference.services import contact_preference_update
 from tests.factories import make_doelbinding, make_organisation, make_profile
-from tests.support.notifications import confirmed, legal_task, with_address
+from tests.support.notifications import DB_TASKS, confirmed, legal_task, with_address
+from tests.support.worker import run_worker
 from tests.test_notifications_admin import make_staff, text
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD = "admin:notifications_notificationbatch_add"
+# The worker commits its own transactions on PostgreSQL (as in tests/test_delivery.py).
+worker_db = pytest.mark.django_db(transaction=connection.vendor == "postgresql")
 
 
 def confirm_url(batch) -> str:
@@ -198,3 +203,33 @@ def test_staff_without_the_permission_cannot_upload(client, aadorp):
     client.force_login(user)
 
     assert client.get(reverse(UPLOAD)).status_code == 403
+
+
+@worker_db
+def test_a_big_file_is_counted_and_sent_by_the_worker_not_in_the_request(
+    client, staff, aadorp, settings, monkeypatch
+):
+    settings.TASKS = DB_TASKS
+    monkeypatch.setattr(preview, "IN_REQUEST", 1)
+    doelbinding = legal_task(aadorp)
+    people = [make_profile() for _ in range(3)]
+    for n, person in enumerate(people):
+        confirmed(person, "email", f"ondernemer{n}@example.nl")
+
+    upload(client, doelbinding, csv_of(*[p.identity.value for p in people]))
+    batch = NotificationBatch.objects.get()
+    waiting = text(client.get(confirm_url(batch)))
+    run_worker()
+    counted = text(client.get(confirm_url(batch)))
+
+    assert "Wij tellen wie het bericht krijgt voor 3 nummers" in waiting
+    assert "Stuur naar" not in waiting
+    assert "Stuur naar 3 mensen" in counted
+    client.post(confirm_url(batch))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.QUEUED and not Notification.objects.exists()
+    run_worker()
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE and batch.processed_count == 3
+    assert Notification.objects.filter(batch=batch).count() == 3
+    assert len(mail.outbox) == 3

@@ -26,11 +26,9 @@ from notifications.choices import BatchSource, BatchStatus, Channel, DeliverySta
 from notifications.intake.batches import (
     batch_confirm,
     batch_create,
-    batch_numbers,
     batch_state,
 )
-from notifications.intake.preview import batch_preview
-from notifications.intake.services import IntakeRefused
+from notifications.intake.preview import batch_preview_start, stored_preview
 from notifications.models import NotificationBatch
 
 CONFIRMED = _("The message will be sent. This page shows how far it is.")
@@ -186,6 +184,7 @@ class NotificationBatchAdmin(OrganisationScopedAdmin):
         except ValidationError as error:
             form.add_error(None, error)
             return None
+        batch_preview_start(batch=batch)
         return batch
 
     def confirm_view(self, request, batch_id: int):
@@ -209,23 +208,16 @@ class NotificationBatchAdmin(OrganisationScopedAdmin):
             else:
                 messages.info(request, ALREADY)
             return HttpResponseRedirect(change)
-        refused = None
-        try:
-            preview = batch_preview(
-                organisation=batch.organisation,
-                doelbinding=batch.doelbinding,
-                kind=batch.kind,
-                numbers=batch_numbers(batch),
-            )
-        except IntakeRefused as error:
-            preview, refused = None, reason_label(error.code)
+        preview = stored_preview(batch)
+        refused = batch.preview.get("purpose_refused")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Check and confirm"),
             "opts": self.model._meta,
             "batch": batch,
             "preview": preview,
-            "refused": refused,
+            "refused": reason_label(refused) if refused else None,
+            "counting": not batch.preview,
             "channels": [(CHANNELS[c], preview.channels.get(c, 0)) for c in CHANNELS if preview],
             "refusals": [(reason_label(r), n) for r, n in sorted(preview.refused.items()) if n]
             if preview

@@ -2,21 +2,34 @@
 
 A dry run of the routing intake does (notifications.intake.bulk): the same reads and the same
 gate, per group of numbers, and nothing written. The counts can differ a little from the run
-itself when people change their choices in between; the run decides.
+itself when people change their choices in between; the run decides. A small file is counted
+in the request; a bigger one by the worker (nothing slow inside a request), and the page shows
+the counts once they are stored on the batch.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
 from consent.choices import Reason
-from notifications.intake.batches import GROUP, Number, profile_ids_for_numbers, unknown_reason
+from notifications.intake.batches import (
+    GROUP,
+    Number,
+    batch_numbers,
+    profile_ids_for_numbers,
+    unknown_reason,
+)
 from notifications.intake.bulk import recipients_for_routing
 from notifications.intake.services import (
     IntakeRefused,
     doelbinding_with_versions,
     plan_channels,
 )
+from notifications.models import NotificationBatch
+from notifications.tasks import preview_batch
 from profiles.models import Profile
+
+# Numbers counted inside the upload's request; more go to the worker (about a second here).
+IN_REQUEST = 2_000
 
 
 @dataclass
@@ -31,6 +44,15 @@ class Preview:
     @property
     def refused_total(self) -> int:
         return sum(self.refused.values())
+
+    def as_json(self) -> dict:
+        return {
+            "numbers": self.numbers,
+            "reached": self.reached,
+            "refused": {str(k): n for k, n in self.refused.items()},
+            "channels": {str(k): n for k, n in self.channels.items()},
+            "channel_refusals": {str(k): n for k, n in self.channel_refusals.items()},
+        }
 
 
 def batch_preview(*, organisation, doelbinding, kind: str, numbers: list[Number]) -> Preview:
@@ -66,3 +88,39 @@ def batch_preview(*, organisation, doelbinding, kind: str, numbers: list[Number]
                 else:
                     preview.channel_refusals[planned.reason] += 1
     return preview
+
+
+def batch_preview_start(*, batch: NotificationBatch) -> None:
+    """Count now for a small file, else leave it to the worker."""
+    if batch.recipient_count <= IN_REQUEST:
+        batch_preview_store(batch_id=batch.pk)
+    else:
+        preview_batch.enqueue(batch_id=batch.pk)
+
+
+def batch_preview_store(*, batch_id: int) -> None:
+    batch = NotificationBatch.objects.select_related("organisation", "doelbinding").get(pk=batch_id)
+    try:
+        counted = batch_preview(
+            organisation=batch.organisation,
+            doelbinding=batch.doelbinding,
+            kind=batch.kind,
+            numbers=batch_numbers(batch),
+        ).as_json()
+    except IntakeRefused as refused:
+        counted = {"purpose_refused": refused.code}
+    NotificationBatch.objects.filter(pk=batch_id).update(preview=counted)
+
+
+def stored_preview(batch: NotificationBatch) -> Preview | None:
+    """The counts as stored; None while they are being made (or the purpose was refused)."""
+    data = batch.preview
+    if not data or "purpose_refused" in data:
+        return None
+    return Preview(
+        numbers=data["numbers"],
+        reached=data["reached"],
+        refused=Counter(data["refused"]),
+        channels=Counter(data["channels"]),
+        channel_refusals=Counter(data["channel_refusals"]),
+    )
