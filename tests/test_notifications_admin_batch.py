@@ -6,6 +6,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from consent.choices import DoelbindingStatus, LegalBasis
 from notifications.choices import BatchStatus
@@ -233,3 +235,33 @@ def test_a_big_file_is_counted_and_sent_by_the_worker_not_in_the_request(
     assert batch.status == BatchStatus.DONE and batch.processed_count == 3
     assert Notification.objects.filter(batch=batch).count() == 3
     assert len(mail.outbox) == 3
+
+
+@worker_db
+def test_a_batch_whose_worker_stopped_can_be_processed_again_without_sending_twice(
+    client, staff, aadorp, settings
+):
+    settings.TASKS = DB_TASKS
+    doelbinding = legal_task(aadorp)
+    people = [make_profile() for _ in range(2)]
+    for n, person in enumerate(people):
+        confirmed(person, "email", f"ondernemer{n}@example.nl")
+    upload(client, doelbinding, csv_of(*[p.identity.value for p in people]))
+    batch = NotificationBatch.objects.get()
+    client.post(confirm_url(batch))
+    # As a worker killed mid-way leaves it: running, its task marked running for good.
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)
+    NotificationBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    run_worker()
+    assert not Notification.objects.exists()
+
+    client.post(
+        reverse("admin:notifications_notificationbatch_changelist"),
+        {"action": "process_again", "_selected_action": [batch.pk]},
+    )
+    run_worker()
+
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    assert Notification.objects.filter(batch=batch).count() == 2
+    assert len(mail.outbox) == 2

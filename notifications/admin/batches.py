@@ -26,6 +26,7 @@ from notifications.choices import BatchSource, BatchStatus, Channel, DeliverySta
 from notifications.intake.batches import (
     batch_confirm,
     batch_create,
+    batch_resume,
     batch_state,
 )
 from notifications.intake.preview import batch_preview_start, stored_preview
@@ -72,8 +73,16 @@ class NotificationBatchAdmin(OrganisationScopedAdmin):
         "finished_at",
     ]
 
+    actions = ["process_again"]
+
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.action(description=_("Process again (the worker stopped)"), permissions=["add"])
+    def process_again(self, request, queryset):
+        done = sum(batch_resume(batch=batch) for batch in queryset)
+        text = gettext("Messages to many people put back in the queue: %(count)d.")
+        self.message_user(request, text % {"count": done}, messages.INFO)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -240,6 +240,18 @@ def batch_confirm(*, batch: NotificationBatch) -> bool:
     return bool(confirmed)
 
 
+def batch_resume(*, batch: NotificationBatch) -> bool:
+    """Staff saw a batch stand still (its worker was stopped): enqueue it again. Who has the
+    message already is replayed, so nobody gets it twice."""
+    with transaction.atomic():
+        waiting = NotificationBatch.objects.filter(
+            pk=batch.pk, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
+        ).exists()
+        if waiting:
+            process_batch.enqueue(batch_id=batch.pk)
+    return waiting
+
+
 def batch_process(*, batch_id: int) -> str:
     """The worker's part: every number of a confirmed upload, GROUP at a time, each group
     committed by itself. Safe to run again (a killed worker): who has the message is replayed."""
