@@ -39,12 +39,12 @@ def measured(label: str, work) -> tuple[float, float]:
 
 def trace_start() -> None:
     if TRACE:
-        trace_start()
+        tracemalloc.start()
 
 
 def trace_stop() -> None:
     if TRACE:
-        trace_stop()
+        tracemalloc.stop()
 
 
 def intake_api(organisation, doelbinding, count: int) -> None:
