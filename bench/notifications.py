@@ -2,14 +2,20 @@
 
     python bench/notifications.py                        # quick: 2,000 recipients (~1 minute)
     python bench/notifications.py --recipients 100000    # the issue's size
+    python bench/notifications.py --via api              # through POST /bulkmeldingen
+    python bench/notifications.py --via csv              # through the admin's CSV upload
 
 Makes a fresh database the way the test runner does (SQLite in memory; with DATABASE_URL set,
 test_<name> on that PostgreSQL server, dropped at the end), loads recipients with a confirmed
 e-mail address, then measures:
 
-1. intake: notification_submit_bulk for all recipients, in three parts (the first tenth, up to
-   half, up to all), each with its time and its peak memory (tracemalloc). Streaming by primary
-   key with batch inserts means the peak stays flat while the parts grow;
+1. intake: one message for all recipients, in three parts (the first tenth, up to half, up to
+   all), each with its time and its peak memory (tracemalloc). Streaming by primary key with
+   batch inserts means the peak stays flat while the parts grow. --via says the way in:
+   notification_submit_bulk itself (direct), the API's POST /bulkmeldingen in requests of
+   NOTIFICATION_BULK_MAX_RECIPIENTS people (api, through Django's WSGI handler in-process), or
+   the admin's upload of a CSV file, its preview and confirmation, then the worker's task that
+   sends it (csv);
 2. delivery: the database worker (`db_worker --batch`, here in-process) runs every task, each
    a batch of deliveries (notifications.delivery.batch): the inbox copies and the e-mails to an
    aiosmtpd server in its own process on 127.0.0.1;
@@ -34,6 +40,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 # Run as a script, Python puts bench/ first on the path; the portal's packages live one up.
 sys.path[0] = str(REPO)
+
+from bench.bulk_intake import ways  # noqa: E402 - needs the path above
 
 RATIO_TARGET = 0.5
 BATCH = 5_000
@@ -63,6 +71,17 @@ def parse_args() -> argparse.Namespace:
         "--recipients", type=int, default=2_000, help="how many people get the message (2000)"
     )
     parser.add_argument("--batch-size", type=int, default=500, help="intake batch size (500)")
+    parser.add_argument(
+        "--via", choices=["direct", "api", "csv"], default="direct", help="the way in (direct)"
+    )
+    parser.add_argument(
+        "--no-tracemalloc",
+        action="store_true",
+        help="api and csv: real rates, memory as the largest resident size",
+    )
+    parser.add_argument(
+        "--no-delivery", action="store_true", help="measure the intake only (a shared machine)"
+    )
     return parser.parse_args()
 
 
@@ -150,6 +169,7 @@ def sender():
 
 
 def intake(organisation, doelbinding, count: int, batch_size: int) -> None:
+    """notification_submit_bulk itself (--via direct)."""
     from notifications.choices import MessageKind
     from notifications.intake.bulk import notification_submit_bulk
     from profiles.models import Profile
@@ -264,18 +284,31 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, connections
 
     sink = SinkServer()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    # The API's second alias (config/integrations/database.py) mirrors the default one, as in
+    # the test runner: it must use the test database too.
+    for alias in connections:
+        if connections.settings[alias].get("TEST", {}).get("MIRROR") == "default":
+            connections[alias].settings_dict["NAME"] = connection.settings_dict["NAME"]
     try:
         print(f"Database: {connection.vendor}; recipients: {args.recipients:,}")
         load_recipients(args.recipients)
         organisation, doelbinding = sender()
-        intake(organisation, doelbinding, args.recipients, args.batch_size)
+        ways.TRACE = not args.no_tracemalloc
+        if args.via == "api":
+            ways.intake_api(organisation, doelbinding, args.recipients)
+        elif args.via == "csv":
+            ways.intake_csv(organisation, doelbinding, args.recipients)
+        else:
+            intake(organisation, doelbinding, args.recipients, args.batch_size)
+        if args.no_delivery:
+            return
         ours = deliver(args.recipients)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         raw = raw_smtplib(sink.port)
@@ -284,6 +317,7 @@ def main() -> None:
         where = " (the SQLite database in memory included)" if connection.vendor == "sqlite" else ""
         print(f"Largest resident size of this process{where}: {rss:.0f} MiB")
     finally:
+        connections.close_all()
         connection.creation.destroy_test_db(old_name, verbosity=0)
         received = sink.stop()
         print(f"The SMTP server received {received:,} messages in all.")

@@ -172,8 +172,10 @@ def _unexpected(request, exc):
 
 from consent.api.endpoints import router as consent_router  # noqa: E402 - routers need `api` defined first
 from notifications.api import router as notifications_router  # noqa: E402
+from notifications.api_bulk import router as bulk_router  # noqa: E402
 from notifications.callbacks.api import router as callbacks_router  # noqa: E402
 
 api.add_router("", consent_router)
 api.add_router("", notifications_router)
+api.add_router("", bulk_router)
 api.add_router("", callbacks_router)

@@ -62,5 +62,28 @@ OPENAPI_TEXTS = frozenset(
         gettext_noop("The message, in B1 Dutch."),
         gettext_noop("Your case reference."),
         gettext_noop("Your unique key for this message: sending it again changes nothing."),
+        # bulkmeldingen and delivery states (wt-bulk)
+        gettext_noop("Read it back by its id."),
+        gettext_noop("Deliveries per channel and status."),
+        gettext_noop("How a message to many people is going"),
+        gettext_noop("How many people the last request named."),
+        gettext_noop("Messages accepted for delivery."),
+        gettext_noop("People refused, per reason."),
+        gettext_noop("Per person, in the order asked: only in the answer to the POST."),
+        gettext_noop("Same case and kind as an earlier message to that person: not sent again."),
+        gettext_noop("Send one message to many ondernemers or burgers"),
+        gettext_noop("The message's id, for GET /meldingen/{id}."),
+        gettext_noop("The people to send it to; maxItems says how many at most."),
+        gettext_noop("Why refused: invalid_identifier, not_found or no_consent."),
+        gettext_noop(
+            "Your unique key for this batch: sending it again sends only to whom it did not "
+            "reach yet, and answers for everyone."
+        ),
+        gettext_noop(
+            "queued: waiting to be sent. sending: being sent now; if it stays so, a stopped worker "
+            "left it uncertain whether it arrived, and staff check and decide. sent: delivered to "
+            "the inbox, handed to the mail or SMS service, or to the post. retrying: a passing "
+            "failure; tried again at volgendePogingOp. failed: not delivered; reden says why."
+        ),
     }
 )

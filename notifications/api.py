@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from consent.api.endpoints import REFUSALS, Identificatie, refusal_log
+from consent.api.endpoints import REFUSALS, Identificatie, identificatie_valid, refusal_log
 from consent.api.selectors import doelbinding_with_current_version
 from consent.choices import LegalBasis, Reason
 from consent.gate import Decision
@@ -30,13 +30,29 @@ router = Router(tags=["meldingen"])
 SENDABLE = Literal["ontvangstbevestiging", "statuswijziging", "besluit", "actie_nodig"]
 
 
+# An https URL with a host name, a subset of what Django's URLValidator takes (intake's check),
+# so the document says which links are accepted.
+LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+LINK_PATTERN = rf"^https://({LABEL}\.)+[A-Za-z]{{2,63}}(/[A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?$"
+
+
+def read_back_link(operation_id: str, parameter: str) -> dict:
+    """OpenAPI links from a created resource to reading it back (for clients and schemathesis)."""
+    link = {
+        "operationId": operation_id,
+        "parameters": {parameter: "$response.body#/id"},
+        "description": "Read it back by its id.",
+    }
+    return {"responses": {code: {"links": {operation_id: link}} for code in (200, 201)}}
+
+
 class MeldingIn(RequestSchema):
     ontvanger: Identificatie
     doelbinding: int = Field(description="One of your organisation's purposes.")
     soort: SENDABLE
     onderwerp: str = Field(min_length=1, max_length=200)
     tekst: str = Field(min_length=1, max_length=5000, description="The message, in B1 Dutch.")
-    link: str | None = Field(None, max_length=200, pattern=r"^https://")
+    link: str | None = Field(None, max_length=200, pattern=LINK_PATTERN)
     zaakkenmerk: str | None = Field(None, max_length=100, description="Your case reference.")
     idempotentieSleutel: str = Field(
         min_length=1,
@@ -45,9 +61,19 @@ class MeldingIn(RequestSchema):
     )
 
 
+# Every state a delivery can be in (notifications.choices.DeliveryStatus), with its meaning.
+BEZORGSTATUS = Literal["queued", "sending", "sent", "retrying", "failed"]
+BEZORGSTATUS_TEXT = (
+    "queued: waiting to be sent. sending: being sent now; if it stays so, a stopped worker "
+    "left it uncertain whether it arrived, and staff check and decide. sent: delivered to the "
+    "inbox, handed to the mail or SMS service, or to the post. retrying: a passing failure; "
+    "tried again at volgendePogingOp. failed: not delivered; reden says why."
+)
+
+
 class Bezorging(Schema):
     kanaal: Literal["inbox", "email", "sms", "post"]
-    status: Literal["queued", "sent", "retrying", "failed"]
+    status: BEZORGSTATUS = Field(description=BEZORGSTATUS_TEXT)
     pogingen: int
     reden: str | None = Field(None, description="Why it failed or was refused.")
     verzondenOp: datetime | None = None
@@ -68,9 +94,12 @@ class MeldingUit(Schema):
     response={201: MeldingUit, 200: MeldingUit, 403: None, 404: None, 409: None},
     summary="Send a message to an ondernemer or burger",
     operation_id="meldingVersturen",
+    openapi_extra=read_back_link("meldingOphalen", "melding_id"),
 )
 def melding_versturen(request, melding: MeldingIn):
     refuse = _Refusal(request, melding.ontvanger)
+    if not identificatie_valid(melding.ontvanger):
+        raise invalid_identifier("ontvanger")
     organisation = request.api_client.organisation
     doelbinding = _own_doelbinding(organisation, melding.doelbinding, request.api_client.pk)
     if doelbinding is None:
@@ -126,6 +155,18 @@ def melding_ophalen(request, melding_id: int):
     if notification is None:
         raise ApiProblem(404, "Not found", "Your organisation sent no message with this id.")
     return _out(notification)
+
+
+INVALID_IDENTIFIER = "This is not a valid number of this type."
+
+
+def invalid_identifier(name: str) -> ApiProblem:
+    """A number that fails the elfproef or has the wrong length: 400, as a read answers it."""
+    problem = ApiProblem(
+        400, "Invalid input", INVALID_IDENTIFIER, code=ProblemCode.INVALID_IDENTIFIER
+    )
+    problem.invalid_params = [{"name": name, "reason": INVALID_IDENTIFIER}]
+    return problem
 
 
 def _refusal(code: str) -> str:

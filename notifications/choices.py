@@ -50,3 +50,18 @@ class Transport(models.TextChoices):
 
 # The transport of each channel that has one (the inbox needs none, post waits for the batch).
 TRANSPORT_OF = {str(Channel.EMAIL): str(Transport.SMTP), str(Channel.SMS): str(Transport.SMS)}
+
+
+class BatchSource(models.TextChoices):
+    API = "api", _("organisation API")
+    ADMIN = "admin", _("upload by staff")
+
+
+class BatchStatus(models.TextChoices):
+    # An upload with its preview shown, waiting for staff to confirm it.
+    DRAFT = "draft", _("waiting for confirmation")
+    QUEUED = "queued", _("waiting to be processed")
+    RUNNING = "running", _("being processed")
+    DONE = "done", _("processed")
+    # The purpose may not be used (any more): nothing (more) was accepted; see refused.
+    REFUSED = "refused", _("refused")

@@ -6,6 +6,8 @@ from core.fields import EncryptedTextField
 from notifications.choices import (
     IN_PORTAL,
     OUTSIDE_PORTAL,
+    BatchSource,
+    BatchStatus,
     Channel,
     DeliveryStatus,
     MessageKind,
@@ -62,6 +64,58 @@ class ChannelPreference(models.Model):
         return [*IN_PORTAL, *(channel for channel in OUTSIDE_PORTAL if getattr(self, channel))]
 
 
+class NotificationBatch(models.Model):
+    """One message to many people: through the API (bulkmeldingen) or a staff upload of numbers.
+
+    Each person gets a Notification of their own (key "<batch key>/<profile id>", see
+    notifications.intake.bulk), linked here; accepted, duplicate and delivered are counted from
+    those rows, what was refused before any row existed is kept in `refused`.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    doelbinding = models.ForeignKey(
+        Doelbinding, on_delete=models.PROTECT, related_name="+", verbose_name=_("purpose")
+    )
+    source = models.CharField(_("sent through"), max_length=10, choices=BatchSource.choices)
+    requested_by = models.CharField(_("requested by"), max_length=150, blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    kind = models.CharField(_("kind of message"), max_length=30, choices=MessageKind.choices)
+    # Encrypted, as the messages it becomes are.
+    subject = EncryptedTextField(_("subject"), max_length=200)
+    body = EncryptedTextField(_("message"))
+    link = models.URLField(_("link"), blank=True, default="")
+    case_reference = models.CharField(_("case reference"), max_length=100, blank=True, default="")
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80)
+    # An upload's numbers, one "type:number" a line, kept (encrypted) until the batch has run.
+    numbers = EncryptedTextField(_("numbers"), blank=True, default="")
+    recipient_count = models.PositiveIntegerField(_("recipients asked for"), default=0)
+    processed_count = models.PositiveIntegerField(_("recipients processed"), default=0)
+    # Refused before a notification existed, per reason: {"not_found": 3, "no_consent": 1}.
+    refused = models.JSONField(_("refused"), default=dict, blank=True)
+    # An upload's counts before confirmation (notifications.intake.preview), made in the
+    # background for a big file.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message to many people")
+        verbose_name_plural = _("messages to many people")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"], name="notification_batch_idempotency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
 class Notification(models.Model):
     """One message an organisation sent to one person, accepted once per idempotency key."""
 
@@ -104,6 +158,14 @@ class Notification(models.Model):
         blank=True,
         related_name="duplicates",
         verbose_name=_("duplicate of"),
+    )
+    batch = models.ForeignKey(
+        NotificationBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("message to many people"),
     )
     created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
 

@@ -24,3 +24,19 @@ def deliver(*, delivery_id: int) -> dict[str, int]:
     from notifications.delivery.batch import deliveries_attempt
 
     return deliveries_attempt(delivery_ids=[delivery_id])
+
+
+@task()
+def process_batch(*, batch_id: int) -> str:
+    """A staff upload's message to many people (notifications.intake.batches.batch_process)."""
+    from notifications.intake.batches import batch_process
+
+    return batch_process(batch_id=batch_id)
+
+
+@task()
+def preview_batch(*, batch_id: int) -> None:
+    """The counts of a big upload before staff confirm it (notifications.intake.preview)."""
+    from notifications.intake.preview import batch_preview_store
+
+    batch_preview_store(batch_id=batch_id)

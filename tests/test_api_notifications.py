@@ -6,6 +6,7 @@ from django.core import mail
 from consent.choices import DoelbindingStatus, LegalBasis, Outcome
 from consent.ldv import subject_pseudonym
 from consent.models import ProcessingRecord
+from notifications.choices import DeliveryStatus
 from notifications.models import Delivery, InboxMessage, Notification
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.api import (
@@ -215,13 +216,19 @@ def test_a_refused_message_is_logged_as_refused_for_that_number(sender, case):
     assert not Notification.objects.exists() and not Delivery.objects.exists()
 
 
-def test_a_message_with_an_invalid_number_is_refused_without_naming_anyone(sender):
+def test_a_message_with_an_invalid_number_gets_the_same_answer_as_a_read(sender):
+    """400 invalid_identifier, as a read of that number answers: the number is the caller's
+    mistake, not a person the portal could not find."""
     api, _organisation, doelbinding = sender
     wrong = {"type": "bsn", "nummer": "123456789"}  # fails the elfproef
 
     response = api.post(MELDINGEN, melding(make_profile(), doelbinding, ontvanger=wrong))
+    read = api.zoek(wrong, doelbinding)
 
-    assert_problem(response, 404, code="not_found")
+    problem = assert_problem(response, 400, code="invalid_identifier")
+    assert problem["invalidParams"][0]["name"] == "ontvanger"
+    assert_problem(read, 400, code="invalid_identifier")
+    assert problem["detail"] == read.json()["detail"]
     assert not ProcessingRecord.objects.exists()
 
 
@@ -233,3 +240,21 @@ def test_without_a_log_a_refusal_is_not_answered_as_a_refusal(sender):
 
     assert_problem(response, 503, code="log_unavailable")
     assert not ProcessingRecord.objects.exists()
+
+
+# --- every state a delivery can be in is in the answer ------------------------------------------
+
+
+@pytest.mark.parametrize("status", [s.value for s in DeliveryStatus])
+def test_a_message_can_be_read_back_in_every_delivery_state(sender, status):
+    """Also while being sent, or left uncertain by a stopped worker (status "sending")."""
+    api, _organisation, doelbinding = sender
+    profile = make_profile()
+    confirmed(profile, "email", "ondernemer@example.nl")
+    sent = api.post(MELDINGEN, melding(profile, doelbinding)).json()
+    Delivery.objects.filter(notification_id=sent["id"]).update(status=status)
+
+    response = api.get(f"{MELDINGEN}/{sent['id']}")
+
+    assert response.status_code == 200, response.content
+    assert {d["status"] for d in response.json()["bezorgingen"]} == {status}

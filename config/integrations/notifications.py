@@ -5,6 +5,8 @@ from config.env import env
 __all__ = [
     "DELIVERY_PAUSE_BASE_SECONDS",
     "DELIVERY_PAUSE_MAX_SECONDS",
+    "NOTIFICATION_BULK_MAX_RECIPIENTS",
+    "NOTIFICATION_BULK_UPLOAD_MAX_ROWS",
     "NOTIFICATION_DEDUP_WINDOW",
     "NOTIFICATION_DELIVERY_BATCH_SIZE",
     "NOTIFICATION_MAX_ATTEMPTS",
@@ -24,3 +26,8 @@ NOTIFICATION_DELIVERY_BATCH_SIZE = env.int("NOTIFICATION_DELIVERY_BATCH_SIZE", d
 # this long first, doubled at each failed try, at most the maximum (seconds; fractions allowed).
 DELIVERY_PAUSE_BASE_SECONDS = env.float("DELIVERY_PAUSE_BASE_SECONDS", default=5.0)
 DELIVERY_PAUSE_MAX_SECONDS = env.float("DELIVERY_PAUSE_MAX_SECONDS", default=300.0)
+# People per request to POST /bulkmeldingen (the API documents it); bigger lists go in several
+# requests. Each request is one transaction, so this bounds its time and the log's one insert.
+NOTIFICATION_BULK_MAX_RECIPIENTS = env.int("NOTIFICATION_BULK_MAX_RECIPIENTS", default=1000)
+# Numbers per CSV file staff upload in the admin (one message to many people).
+NOTIFICATION_BULK_UPLOAD_MAX_ROWS = env.int("NOTIFICATION_BULK_UPLOAD_MAX_ROWS", default=100_000)

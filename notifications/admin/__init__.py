@@ -22,11 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from consent.admin import OrganisationScopedAdmin, own_organisation_ids
-from consent.choices import DoelbindingStatus, LegalBasis, Reason
+from consent.choices import LegalBasis, Reason
 from consent.ldv import LogUnavailable
-from consent.models import Doelbinding, DoelbindingVersion
 from core.api_problems import ProblemCode
-from notifications.admin.forms import NO_PROFILE, NotificationSendForm
+from notifications.admin.forms import NO_PROFILE, NotificationSendForm, sendable_doelbindingen
 from notifications.choices import Channel, DeliveryStatus, Transport
 from notifications.delivery import post as post_batch
 from notifications.delivery.breaker import paused_code
@@ -167,7 +166,7 @@ class NotificationAdmin(OrganisationScopedAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        doelbindingen = _sendable_doelbindingen(own_organisation_ids(request))
+        doelbindingen = sendable_doelbindingen(own_organisation_ids(request))
         form = NotificationSendForm(
             request.POST if request.method == "POST" else None, doelbindingen=doelbindingen
         )
@@ -227,15 +226,6 @@ def _refusal_text(code: str) -> str:
         return gettext("This form was already sent with other content. Open a new form.")
     label = dict(Reason.choices).get(code, code)
     return gettext("This message cannot be sent: %(reason)s.") % {"reason": label}
-
-
-def _sendable_doelbindingen(organisation_ids):
-    doelbindingen = Doelbinding.objects.filter(status=DoelbindingStatus.ACTIVE)
-    if organisation_ids is not None:
-        doelbindingen = doelbindingen.filter(organisation_id__in=organisation_ids)
-    return doelbindingen.select_related("organisation").prefetch_related(
-        Prefetch("versions", queryset=DoelbindingVersion.objects.order_by("number"))
-    )
 
 
 @admin.register(Delivery)
@@ -383,7 +373,7 @@ class DeliveryAdmin(OrganisationScopedAdmin):
         return HttpResponseRedirect(reverse("admin:notifications_delivery_post"))
 
 
-# Registered at import too: the status callbacks' lists, and the task workers' list (a concept
-# of its own: operations, not messages).
+# Registered at import too: the message to many people, the status callbacks' lists, and the
+# task workers' list (a concept of its own: operations, not messages).
+from notifications.admin import batches, workers  # noqa: E402,F401
 from notifications.admin import callbacks as admin_callbacks  # noqa: E402,F401
-from notifications.admin import workers  # noqa: E402,F401

@@ -6,8 +6,11 @@ It reads input only; notifications.intake.services accepts it.
 import uuid
 
 from django import forms
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from consent.choices import DoelbindingStatus
+from consent.models import Doelbinding, DoelbindingVersion
 from notifications.choices import MessageKind
 from notifications.models import Notification
 from profiles.choices import IdentityType
@@ -23,6 +26,16 @@ _VALIDATORS = {IdentityType.BSN: validate_bsn, IdentityType.KVK: validate_kvk_nu
 def _model_field(name: str, **kwargs) -> forms.Field:
     # Built from the model, so lengths and labels are what intake validates with full_clean.
     return Notification._meta.get_field(name).formfield(**kwargs)
+
+
+def sendable_doelbindingen(organisation_ids):
+    """The active purposes staff may send under: their own organisations' (all for None)."""
+    doelbindingen = Doelbinding.objects.filter(status=DoelbindingStatus.ACTIVE)
+    if organisation_ids is not None:
+        doelbindingen = doelbindingen.filter(organisation_id__in=organisation_ids)
+    return doelbindingen.select_related("organisation").prefetch_related(
+        Prefetch("versions", queryset=DoelbindingVersion.objects.order_by("number"))
+    )
 
 
 class DoelbindingChoice(forms.ModelChoiceField):

@@ -8,7 +8,8 @@ primary key and each commits by itself, so memory stays flat however many people
 and running the same job again with the same key only fills in who is missing.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +19,9 @@ from django.utils import timezone
 from consent.choices import LegalBasis, Reason
 from consent.models import Consent, Doelbinding, Organisation
 from notifications.intake.services import (
+    ACCEPTED,
+    DUPLICATE,
+    REPLAYED,
     IntakeRefused,
     Recipient,
     dedup_window,
@@ -28,7 +32,7 @@ from notifications.intake.services import (
     notification_validated,
     plan_channels,
 )
-from notifications.models import ChannelPreference, Notification
+from notifications.models import ChannelPreference, Notification, NotificationBatch
 from notifications.preferences.channels import reachable_channels_for
 from notifications.preferences.selectors import default_choice
 from profiles.locks import people_lock
@@ -46,8 +50,23 @@ class BulkSummary:
     # People without consent to a consent purpose: no message, as for a number nobody uses.
     refused: int = 0
 
+    def add(self, other: "BulkSummary") -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
-def _recipients(profiles: list[Profile], *, organisation, doelbinding, kind) -> list[Recipient]:
+    @property
+    def processed(self) -> int:
+        return self.accepted + self.replayed + self.duplicates + self.refused
+
+
+# Per person, when asked for (the API answers per recipient): (ACCEPTED, REPLAYED, DUPLICATE or
+# Reason.NO_CONSENT, the notification's id or None).
+Outcomes = dict[int, tuple[str, int | None]]
+
+
+def recipients_for_routing(
+    profiles: list[Profile], *, organisation, doelbinding, kind
+) -> list[Recipient]:
     """What routing needs for a batch of people, in at most four queries."""
     ids = [p.pk for p in profiles]
     reachable = reachable_channels_for(ids)
@@ -113,9 +132,17 @@ def notification_submit_bulk(
     case_reference: str = "",
     idempotency_key: str,
     batch_size: int = 500,
+    batch: NotificationBatch | None = None,
+    outcomes: Outcomes | None = None,
+    progress: Callable[[BulkSummary], None] | None = None,
 ) -> BulkSummary:
     """Accept one message for every profile in `recipients`. Raises IntakeRefused when the
-    purpose may not be used at all, ValidationError for bad input (before anything is stored)."""
+    purpose may not be used at all, ValidationError for bad input (before anything is stored).
+
+    batch: linked to each notification. outcomes: filled in per profile id. progress: called
+    with the summary so far inside each group's transaction, so a count kept from it commits
+    with the notifications it counts.
+    """
     if len(idempotency_key) > MAX_JOB_KEY:
         raise ValidationError({"idempotency_key": "too long"}, code="max_length")
     content = message_content(
@@ -123,19 +150,33 @@ def notification_submit_bulk(
     )
     doelbinding = doelbinding_with_versions(doelbinding)
     notification_validated(Notification(idempotency_key=idempotency_key, **content))
-    job = _Job(organisation, doelbinding, content, idempotency_key)
+    job = _Job(organisation, doelbinding, content, idempotency_key, batch, outcomes)
     summary, last_pk = BulkSummary(), 0
     ordered = recipients.order_by("pk")
-    while batch := list(ordered.filter(pk__gt=last_pk)[:batch_size]):
-        last_pk = batch[-1].pk
+    while group := list(ordered.filter(pk__gt=last_pk)[:batch_size]):
+        last_pk = group[-1].pk
+        counted = BulkSummary()  # added to the summary only once its transaction holds
         try:
             with transaction.atomic():
-                job.accept(batch, summary)
+                job.accept(group, counted)
+                if progress:
+                    progress(_plus(summary, counted))
         except IntegrityError:
             # Someone sent one of these keys at the same moment: go person by person.
-            for profile in batch:
-                job.accept_one(profile, summary)
+            counted = BulkSummary()
+            for profile in group:
+                job.accept_one(profile, counted)
+            if progress:
+                progress(_plus(summary, counted))
+        summary.add(counted)
     return summary
+
+
+def _plus(summary: BulkSummary, more: BulkSummary) -> BulkSummary:
+    total = BulkSummary()
+    total.add(summary)
+    total.add(more)
+    return total
 
 
 @dataclass
@@ -144,6 +185,12 @@ class _Job:
     doelbinding: Doelbinding
     content: dict
     key: str
+    batch: NotificationBatch | None = None
+    outcomes: Outcomes | None = field(default=None, repr=False)
+
+    def record(self, profile_id: int, status: str, notification_id: int | None) -> None:
+        if self.outcomes is not None:
+            self.outcomes[profile_id] = (status, notification_id)
 
     def key_for(self, profile: Profile) -> str:
         return f"{self.key}/{profile.pk}"
@@ -154,14 +201,16 @@ class _Job:
         # as they are now, not as the batch found them.
         batch = people_lock(p.pk for p in batch)
         kind, keys = self.content["kind"], [self.key_for(p) for p in batch]
-        seen = set(
+        seen = dict(
             Notification.objects.filter(
                 organisation=self.organisation, idempotency_key__in=keys
-            ).values_list("recipient_id", flat=True)
+            ).values_list("recipient_id", "pk")
         )
         fresh = [p for p in batch if p.pk not in seen]
         summary.replayed += len(seen)
-        recipients = _recipients(
+        for profile_id, notification_id in seen.items():
+            self.record(profile_id, REPLAYED, notification_id)
+        recipients = recipients_for_routing(
             fresh, organisation=self.organisation, doelbinding=self.doelbinding, kind=kind
         )
         plans, fresh = [], []
@@ -177,6 +226,7 @@ class _Job:
                 if refused.code != Reason.NO_CONSENT:
                     raise
                 summary.refused += 1
+                self.record(recipient.profile.pk, refused.code, None)
                 continue
             plans.append(plan)
             fresh.append(recipient.profile)
@@ -193,10 +243,13 @@ class _Job:
                 recipient=profile,
                 idempotency_key=self.key_for(profile),
                 duplicate_of_id=originals.get(profile.pk),
+                batch=self.batch,
                 **self.content,
             )
             for profile in fresh
         )
+        for n in notifications:
+            self.record(n.recipient_id, DUPLICATE if n.duplicate_of_id else ACCEPTED, n.pk)
         planned = [(n, plan) for n, plan in zip(notifications, plans, strict=True)]
         deliveries_create([(n, plan) for n, plan in planned if n.duplicate_of_id is None])
         summary.duplicates += len(originals)
@@ -209,13 +262,16 @@ class _Job:
                 doelbinding=self.doelbinding,
                 recipient=profile,
                 idempotency_key=self.key_for(profile),
+                batch=self.batch,
                 **self.content,
             )
         except IntakeRefused as refused:
             if refused.code != Reason.NO_CONSENT:
                 raise
             summary.refused += 1
+            self.record(profile.pk, refused.code, None)
             return
+        self.record(profile.pk, result.status, result.notification.pk)
         if not result.created:
             summary.replayed += 1
         elif result.notification.duplicate_of_id:

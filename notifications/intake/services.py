@@ -229,7 +229,7 @@ def message_content(**fields) -> dict:
 
 def notification_validated(notification: Notification) -> Notification:
     notification.full_clean(
-        exclude=["organisation", "recipient", "doelbinding", "duplicate_of"],
+        exclude=["organisation", "recipient", "doelbinding", "duplicate_of", "batch"],
         validate_unique=False,
         validate_constraints=False,
     )
@@ -284,10 +284,12 @@ def notification_submit(
     case_reference: str = "",
     idempotency_key: str,
     api_client=None,
+    batch=None,
 ) -> IntakeResult:
     """Accept one message for one person. Raises IntakeRefused, or ValidationError for bad input.
 
-    api_client: the client that sent it, whose status callbacks hear of its deliveries."""
+    api_client: the client that sent it, whose status callbacks hear of its deliveries.
+    batch: the NotificationBatch this message is part of (notifications.intake.bulk)."""
     content = message_content(
         kind=kind, subject=subject, body=body, link=link, case_reference=case_reference
     )
@@ -297,7 +299,7 @@ def notification_submit(
     try:
         with transaction.atomic():
             return _accept(
-                organisation, doelbinding, recipient, content, idempotency_key, api_client
+                organisation, doelbinding, recipient, content, idempotency_key, api_client, batch
             )
     except IntegrityError:
         # Another request with this key committed first: that one counts.
@@ -307,7 +309,9 @@ def notification_submit(
         return _replay(existing, recipient, content)
 
 
-def _accept(organisation, doelbinding, recipient, content, key, api_client=None) -> IntakeResult:
+def _accept(
+    organisation, doelbinding, recipient, content, key, api_client=None, batch=None
+) -> IntakeResult:
     doelbinding = doelbinding_with_versions(doelbinding)
     # The person's lock first (profiles.locks), then this app's rows. The person as stored now
     # (their choice may have changed since the caller read it), and one intake per person at a
@@ -320,6 +324,7 @@ def _accept(organisation, doelbinding, recipient, content, key, api_client=None)
             recipient=recipient,
             idempotency_key=key,
             api_client=api_client,
+            batch=batch,
             **content,
         )
     )

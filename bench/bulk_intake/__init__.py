@@ -1,0 +1,1 @@
+"""The ways into bulk intake that bench/notifications.py measures besides the direct one."""
