@@ -122,9 +122,12 @@ def bulkmelding_versturen(request, vraag: BulkMeldingIn):
     trace = Trace.from_header(request.headers.get("traceparent", ""))
     organisation = request.api_client.organisation
     valid = [i for i in vraag.ontvangers if identificatie_valid(i)]
-    doelbinding = _own_doelbinding(organisation, vraag.doelbinding)
+    doelbinding = _own_doelbinding(organisation, vraag.doelbinding, request.api_client.pk)
     if doelbinding is None:
         _refuse(request, valid, None, Reason.WRONG_ORGANISATION, trace, started)
+    if not doelbinding.for_client:
+        # Four eyes (consent.clients): a client uses only the purposes tied to it and confirmed.
+        _refuse(request, valid, doelbinding, Reason.PURPOSE_NOT_FOR_CLIENT, trace, started)
     by_number = {_number(i): i for i in valid}
     try:
         with transaction.atomic():
