@@ -94,6 +94,9 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Without a session cookie nobody is logged in: no need to load the user to know.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         if current_login(request) and not request.path.startswith(PASSIVE_PREFIXES):
             if seconds_left(request) <= 0:
                 session_end(request, kind=LoginEventKind.SESSION_EXPIRED)
