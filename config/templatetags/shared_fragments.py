@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString
 
+from config.css import minified
+
 register = template.Library()
 _kept: dict[tuple[str, str | None], SafeString] = {}
 
@@ -29,6 +31,12 @@ def shared_include(name: str) -> SafeString:
         if not settings.DEBUG:
             _kept[key] = html
     return html
+
+
+@register.simple_tag
+def inline_stylesheet() -> SafeString:
+    """The minified stylesheet for a <style> element; the CSP allows exactly this text."""
+    return SafeString(minified())
 
 
 @receiver(setting_changed)
