@@ -5,8 +5,14 @@ import logging
 import re
 import time
 import uuid
+from functools import cache
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -24,23 +30,25 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        # META, not request.headers: that builds a dictionary of every header on first use.
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if incoming and _VALID_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         token = set_request_id(request_id)
         started = time.perf_counter()
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
-            logger.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+            if logger.isEnabledFor(logging.INFO):  # below INFO nothing to make
+                logger.info(
+                    "request",
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )
             return response
         finally:
             reset_request_id(token)
@@ -58,15 +66,77 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        available = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        language = chosen if chosen in _languages() else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        patch_vary_headers(response, ["Cookie"])
+        if response.has_header("Vary"):
+            patch_vary_headers(response, ["Cookie"])
+        else:
+            response.headers["Vary"] = "Cookie"  # the same, without parsing an empty header
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+@cache
+def _languages() -> frozenset[str]:
+    return frozenset(code for code, _name in settings.LANGUAGES)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the policy built once instead of for every answer.
+
+    The portal's policy is the same for every answer: no nonce, no per-view changes. Whenever
+    an answer or request does have something of its own (a view decorated with django-csp's
+    decorators, a nonce used, a report-only policy or excluded paths in the settings), django-csp
+    builds the header as before. Built again when the setting changes (tests).
+    """
+
+    def process_response(self, request, response):
+        if _per_answer(request, response):
+            return super().process_response(request, response)
+        if CSP_HEADER not in response and not getattr(response, "_csp_exempt", False):
+            response[CSP_HEADER] = _policy()
+        return response
+
+
+# What django-csp's decorators leave on an answer.
+_PER_ANSWER = tuple(
+    f"_csp_{kind}{ro}" for kind in ("config", "update", "replace") for ro in ("", "_ro")
+)
+
+
+def _per_answer(request, response) -> bool:
+    return (
+        _policy_varies()
+        or getattr(request, "_csp_nonce", None) is not None
+        or any(getattr(response, name, None) for name in _PER_ANSWER)
+    )
+
+
+@cache
+def _policy() -> str:
+    return build_policy()
+
+
+@cache
+def _policy_varies() -> bool:
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+    return bool(
+        getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        or policy.get("EXCLUDE_URL_PREFIXES")
+        or settings.DEBUG  # django-csp leaves DEBUG's error pages without a policy
+    )
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
+        _policy.cache_clear()
+        _policy_varies.cache_clear()
+    if setting == "LANGUAGES":
+        _languages.cache_clear()
 
 
 # No page uses these browser features; saying so stops an injected script or frame from asking.

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "config.api_middleware.ApiVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The probes answer before CommonMiddleware checks the Host header (config/health.py).
     "config.health.ProbeMiddleware",

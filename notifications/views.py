@@ -34,7 +34,13 @@ from notifications.preferences.selectors import (
     active_organisation,
     channel_preference_overview,
 )
-from notifications.selectors import inbox_message_for, inbox_page, inbox_senders, safe_link
+from notifications.selectors import (
+    inbox_message_for,
+    inbox_page,
+    inbox_senders,
+    safe_link,
+    unread_count_changed,
+)
 from profiles.login.session import level_required
 
 PREFERENCES_SAVED = _("We saved how you want to receive messages from %(organisation)s.")
@@ -134,7 +140,9 @@ def message(request, message_id: int):
         subject = organisation_text(item.subject) if item.organisation else item.subject
         messages.success(request, sentence_with(MARKED_UNREAD, subject=subject))
         return redirect("notifications:inbox")
-    inbox_message_mark_read(profile=profile, message=item)
+    if item.read_at is None:
+        inbox_message_mark_read(profile=profile, message=item)
+        unread_count_changed(request.user)  # the menu shows the count after this one
     link = safe_link(item.link)
     host = urlsplit(link).netloc
     received = timezone.localtime(item.created_at)

@@ -240,7 +240,7 @@ def test_the_pages_make_a_constant_number_of_queries(client, login, django_asser
     confirmed_email(profile)
     choose(client, "post")
 
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         assert client.get(PAGE).status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         assert client.get(CHECK).status_code == 200

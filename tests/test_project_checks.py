@@ -21,6 +21,7 @@ SOURCES = [
     "notifications",
     "templates",
     "locale",
+    "static",  # the settings read the minified stylesheet for its CSP hash (config/css.py)
 ]
 
 

@@ -83,3 +83,18 @@ def test_no_api_answer_with_contact_details_may_be_kept(client):
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_policy_built_once_is_django_csps_and_follows_a_change_of_the_setting(client, settings):
+    from csp.utils import build_policy
+
+    from config.integrations.csp import content_security_policy
+
+    assert client.get("/")["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(form_targets=["https://a.example"])
+
+    policy = client.get("/")["Content-Security-Policy"]
+
+    assert "form-action 'self' https://a.example" in policy
+    assert policy == build_policy()

@@ -1,6 +1,8 @@
 """Session length: idle timeout, absolute length, 'Doorgaan' — by moving the clock."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from profiles.choices import LoginEventKind
 from profiles.login import session as session_module
@@ -111,3 +113,39 @@ def test_the_page_tells_the_warning_script_how_long_is_left(logged_in, clock):
     page = logged_in.get("/mijn-gegevens").content.decode()
     assert 'data-session-left="900"' in page
     assert 'id="session-dialog"' in page
+
+
+def _writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+
+
+def test_a_second_page_view_within_the_minute_writes_nothing(logged_in, clock):
+    clock.forward(60)
+    with CaptureQueriesContext(connection) as first:
+        assert logged_in.get("/mijn-gegevens").status_code == 200
+    clock.forward(30)
+    with CaptureQueriesContext(connection) as second:
+        assert logged_in.get("/toestemmingen").status_code == 200
+
+    assert len(_writes(first)) == 1  # a minute on: the activity is recorded
+    assert _writes(second) == []
+
+
+def test_activity_is_recorded_once_a_minute_and_the_idle_time_counts_from_the_record(
+    logged_in, clock
+):
+    clock.forward(59)
+    # Not recorded yet: the page counts from the login, a minute at most behind.
+    assert 'data-session-left="841"' in logged_in.get("/mijn-gegevens").content.decode()
+    clock.forward(1)
+    assert 'data-session-left="900"' in logged_in.get("/mijn-gegevens").content.decode()
+    clock.forward(59)
+    logged_in.get("/mijn-gegevens")  # not recorded: the session ends 15 minutes after t=60
+    clock.forward(15 * 60 - 59)
+    assert logged_in.get("/mijn-gegevens")["Location"] == "/sessie-verlopen"
+
+
+def test_continue_always_records_the_activity(logged_in, clock):
+    clock.forward(30)
+    response = logged_in.post("/sessie-verlengen", HTTP_ACCEPT="application/json")
+    assert response.json() == {"seconds_left": 15 * 60}

@@ -49,10 +49,18 @@ class Database:
 class Gunicorn:
     """The portal under gunicorn with its production configuration, in a session of its own."""
 
-    def __init__(self, env: dict[str, str], port: int, options: list[str] | None = None):
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int,
+        options: list[str] | None = None,
+        *,
+        collect_static: bool = True,
+    ):
         self.env = os.environ | env
         self.port = port
         self.options = options or []  # command-line options win over config/gunicorn.py
+        self.collect_static = collect_static  # bench/pages.py's bare project has no static files
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open for the whole run
             prefix="bench-api-gunicorn-", suffix=".log", delete=False
         )
@@ -61,12 +69,13 @@ class Gunicorn:
     def start(self, timeout: float = 60) -> None:
         # Outside DEBUG the portal refuses to start without its collected static files, as in
         # production: collect them first, with the same settings.
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-            cwd=REPO,
-            env=self.env,
-            check=True,
-        )
+        if self.collect_static:
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+                cwd=REPO,
+                env=self.env,
+                check=True,
+            )
         # Its own session: Ctrl-C reaches this script, which then stops gunicorn in order.
         self.process = subprocess.Popen(
             [

@@ -1,6 +1,9 @@
-"""Content Security Policy: nothing inline, nothing from third parties."""
+"""Content Security Policy: nothing inline but the portal's own stylesheet (by its hash), nothing
+from third parties."""
 
 from csp.constants import NONE, SELF
+
+from config.css import inline_hash, minified
 
 
 def content_security_policy(*, form_targets: list[str]) -> dict:
@@ -10,7 +13,8 @@ def content_security_policy(*, form_targets: list[str]) -> dict:
         "DIRECTIVES": {
             "default-src": [SELF],
             "script-src": [SELF],
-            "style-src": [SELF],
+            # The stylesheet inlined in every page's head (config/css.py), by its hash only.
+            "style-src": [SELF, inline_hash(minified())],
             "img-src": [SELF, "data:"],
             "font-src": [SELF],
             "connect-src": [SELF],

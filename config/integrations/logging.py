@@ -8,6 +8,9 @@ from core.request_context import current_request_id
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is kept.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+# Written once per request at INFO: the sets and types are made once, not per line.
+_NOT_EXTRA = frozenset(_STANDARD | {"request", "request_id"})
+_PLAIN = (str, int, float, bool)
 
 
 class JsonFormatter(logging.Formatter):
@@ -20,8 +23,8 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", ""),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and key not in {"request", "request_id"} and key[0] != "_":
-                line[key] = value if isinstance(value, str | int | float | bool) else str(value)
+            if key not in _NOT_EXTRA and key[0] != "_":
+                line[key] = value if isinstance(value, _PLAIN) else str(value)
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)

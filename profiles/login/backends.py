@@ -4,14 +4,26 @@ Failures are raised as LoginError (with a reason code) or BrokerUnavailable, so 
 view can tell the user what happened instead of a bare "login failed".
 """
 
+from collections.abc import Callable
+
 import jwt
 import requests
 from django.core.exceptions import SuspiciousOperation
+from django.db.models import QuerySet
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from profiles.login.broker import BrokerUnavailable, broker_endpoints
 from profiles.login.claims import LoginError, claims_to_login
 from profiles.services import profile_get_or_create
+
+# What other apps add to the one query that loads the request's user (notifications: the unread
+# count for the menu). Registered in their AppConfig.ready, so profiles imports no app.
+_user_query_additions: list[Callable[[QuerySet], QuerySet]] = []
+
+
+def user_query_add(addition: Callable[[QuerySet], QuerySet]) -> None:
+    if addition not in _user_query_additions:
+        _user_query_additions.append(addition)
 
 
 class BrokerBackend(OIDCAuthenticationBackend):
@@ -70,7 +82,10 @@ class BrokerBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         # One query for the request's user and its profile: every page needs both.
+        users = self.UserModel.objects.select_related("profile__identity")
+        for addition in _user_query_additions:
+            users = addition(users)
         try:
-            return self.UserModel.objects.select_related("profile__identity").get(pk=user_id)
+            return users.get(pk=user_id)
         except self.UserModel.DoesNotExist:
             return None

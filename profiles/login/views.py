@@ -26,7 +26,13 @@ from profiles.choices import AssuranceLevel, LoginEventKind, LoginMethod
 from profiles.login.broker import BrokerUnavailable, broker_answers, broker_endpoints
 from profiles.login.claims import LoginError
 from profiles.login.errors import PROBLEMS
-from profiles.login.session import current_login, seconds_left, session_end, session_login
+from profiles.login.session import (
+    current_login,
+    seconds_left,
+    session_end,
+    session_login,
+    session_touch,
+)
 from profiles.services import login_event_record, profile_language_set
 
 logger = logging.getLogger(__name__)
@@ -258,6 +264,7 @@ def session_extend(request):
         if wants_json(request):
             return JsonResponse({"seconds_left": 0}, status=401)
         return redirect("profiles:session_expired")
+    session_touch(request, always=True)  # asked for: the full idle time again, to the second
     if wants_json(request):
         return JsonResponse({"seconds_left": seconds_left(request)})
     return redirect(safe_next(request, request.POST.get("next")) or "profiles:overview")

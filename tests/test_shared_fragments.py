@@ -1,0 +1,22 @@
+"""Components the same for every visitor are rendered once per language and kept (issue 17):
+the page must show exactly what the include would, in the visitor's language."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+SHARED = ["components/head_assets.html", "components/header_brand.html", "components/footer.html"]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_kept_components_are_what_the_include_renders_in_each_language(client, language):
+    client.cookies["django_language"] = language
+    client.get("/")  # fills what is kept
+    page = client.get("/hulp").content.decode()
+
+    with translation.override(language):
+        for name in SHARED:
+            assert render_to_string(name) in page
+    assert ("About this website" in page) == (language == "en")
