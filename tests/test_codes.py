@@ -4,11 +4,12 @@ from consent.choices import Reason
 from consent.usage.selectors import REFUSAL_EXPLANATIONS
 from core.api_problems import ProblemCode
 
-# Reasons the processing log never keeps as a refusal: a yes, a staff view, and the two that
-# only a delivery row keeps.
+# Reasons the processing log never keeps as a refusal: a yes, a staff view, the person's own
+# download, and the two that only a delivery row keeps.
 NOT_A_LOGGED_REFUSAL = {
     Reason.ALLOWED,
     Reason.STAFF_VIEW,
+    Reason.SUBJECT_DOWNLOAD,
     Reason.NO_CONFIRMED_ADDRESS,
     Reason.LOG_UNAVAILABLE,
 }

@@ -62,6 +62,11 @@ REFUSAL_EXPLANATIONS = {
         "The organisation asked for too many people on one day. "
         "The organisation did not receive any details."
     ),
+    # Written when the person deleted all their details (consent.personal_data).
+    Reason.ERASED: _(
+        "You deleted your details. So your consent ended. "
+        "The organisation did not receive any details."
+    ),
     # Written when nobody with this number had a profile yet (consent.api.endpoints).
     Reason.NOT_FOUND: _(
         "At that time you had no details on this website. "
