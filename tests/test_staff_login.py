@@ -251,3 +251,11 @@ def test_a_new_staff_member_sets_up_an_authenticator_and_then_gets_in(client):
     assert response.status_code == 302
     assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     assert client.get("/beheer/").status_code == 200
+
+
+def test_every_admin_page_links_to_the_staff_members_own_second_factors(client, staff):
+    password_step(client, "medewerker", PASSWORD)
+    code_step(client, get_valid_totp_token(staff))
+    page = client.get("/beheer/").content.decode()
+    assert '<a href="/beheer/mfa/">Inloggen in twee stappen</a>' in page
+    assert client.get("/beheer/mfa/").status_code == 200
