@@ -15,16 +15,29 @@ from consent.choices import LegalBasis
 from consent.services import consent_give
 from notifications.inbox_services import inbox_message_create
 from notifications.models import InboxMessage
-from profiles.models import ContactDetail, PostalAddress
+from profiles.address.services import postal_address_update
+from profiles.models import ContactDetail
 from tests.factories import make_doelbinding, make_organisation
 
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 5
-PAGES = ["/mijn-gegevens", "/toestemmingen", "/berichten", "/berichten?organisatie=portaal"]
+PAGES = [
+    "/mijn-gegevens",
+    "/mijn-gegevens/wijzigingen",
+    "/toestemmingen",
+    "/toestemmingen/geschiedenis",
+    "/wie-gebruikte-mijn-gegevens",
+    "/berichten",
+    "/berichten?organisatie=portaal",
+    "/berichten/voorkeuren",
+]
 
 
 def a_little(profile):
+    postal_address_update(
+        profile=profile, seen_version=0, street="Plein", house_number="2", postcode="1234AB"
+    )
     organisation = make_organisation("Gemeente Eerstedorp")
     doelbinding = make_doelbinding(organisation)
     consent_give(
@@ -41,8 +54,8 @@ def a_lot_more(profile):
     ContactDetail.objects.create(
         profile=profile, kind="phone", value="+31612345678", verified_at=now
     )
-    PostalAddress.objects.create(
-        profile=profile, street="Markt", house_number="1", postcode="1234AB", city="Dorp"
+    postal_address_update(
+        profile=profile, seen_version=1, street="Markt", house_number="1", postcode="1234AB"
     )
     read = []
     for number in range(4):

@@ -7,6 +7,8 @@ always reaches the person outside the portal: when no chosen channel can, post d
 
 from collections.abc import Iterable
 
+from django.db.models import CharField, Value
+
 from consent.models import Organisation
 from notifications.choices import BY_POST, DIGITAL, IN_PORTAL, Channel, MessageKind
 from notifications.models import ChannelPreference
@@ -16,26 +18,27 @@ from profiles.models import ContactDetail, PostalAddress, Profile
 # The confirmed contact detail each channel outside the portal needs; post needs an address.
 CONTACT_KIND = {str(Channel.EMAIL): ContactKind.EMAIL, str(Channel.SMS): ContactKind.PHONE}
 _CHANNEL_OF_KIND = {str(kind): channel for channel, kind in CONTACT_KIND.items()}
+_ADDRESS = "postal-address"  # beside the contact kinds in the one query below
 
 
 def reachable_channels_for(profile_ids: Iterable[int]) -> dict[int, set[str]]:
-    """Per person, the channels they can be reached on at all, in two queries however many.
+    """Per person, the channels they can be reached on at all, in one query however many.
 
     The inbox always; e-mail and SMS with a confirmed address or number; post with an address.
     """
     ids = list(profile_ids)
     reachable = {profile_id: {str(Channel.INBOX)} for profile_id in ids}
-    for profile_id, kind in (
-        ContactDetail.objects.confirmed()
-        .filter(profile_id__in=ids)
-        .values_list("profile_id", "kind")
+    details = ContactDetail.objects.confirmed().filter(profile_id__in=ids)
+    addresses = PostalAddress.objects.filter(profile_id__in=ids).annotate(
+        kind=Value(_ADDRESS, output_field=CharField())
+    )
+    for profile_id, kind in details.values_list("profile_id", "kind").union(
+        addresses.values_list("profile_id", "kind"), all=True
     ):
-        if kind in _CHANNEL_OF_KIND:
+        if kind == _ADDRESS:
+            reachable[profile_id].add(str(Channel.POST))
+        elif kind in _CHANNEL_OF_KIND:
             reachable[profile_id].add(_CHANNEL_OF_KIND[kind])
-    for profile_id in PostalAddress.objects.filter(profile_id__in=ids).values_list(
-        "profile_id", flat=True
-    ):
-        reachable[profile_id].add(str(Channel.POST))
     return reachable
 
 
