@@ -102,12 +102,9 @@ def deliveries_attempt(*, delivery_ids: list[int]) -> dict[str, int]:
     """Deliver the rows that are still waiting; returns how many ended how (the task's result)."""
     claimed = _claim(delivery_ids)
     sent = _send(claimed.outgoing, claimed.permits)
-    # A lost database connection here is waited for: what was sent must be written down.
+    # A lost connection is waited for: what failed and what waits must not stay "uncertain".
     when_database_back(deliveries_record_failures, sent.failures)
-    for transport, error in sent.stopped.items():
-        probing = claimed.permits[transport].state == PROBE and transport not in sent.resumed
-        until = transport_trip(transport=transport, reason=error.code, probing=probing)
-        deliveries_pause(sent.untried[transport], transport=transport, until=until, counted=True)
+    when_database_back(_pause_stopped, sent, claimed.permits)
     for delivery in sent.uncertain:
         # Handed over, no answer: maybe taken. Left SENDING for staff, never resent by itself.
         logger.warning("notification maybe delivered: no answer", extra={"delivery": delivery.pk})
@@ -119,6 +116,13 @@ def deliveries_attempt(*, delivery_ids: list[int]) -> dict[str, int]:
         # Everything is recorded; raising makes the task show our own fault.
         raise claimed.unexpected or unexpected
     return {outcome: count for outcome, count in outcomes.items() if count}
+
+
+def _pause_stopped(sent, permits: dict[str, Permit]) -> None:
+    for transport, error in sent.stopped.items():
+        probing = permits[transport].state == PROBE and transport not in sent.resumed
+        until = transport_trip(transport=transport, reason=error.code, probing=probing)
+        deliveries_pause(sent.untried[transport], transport=transport, until=until, counted=True)
 
 
 # --- 1. the claim ---------------------------------------------------------------------------
