@@ -20,6 +20,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from consent.choices import DataField
 from notifications.choices import Channel, DeliveryStatus, MessageKind
@@ -82,7 +84,11 @@ def settled(channel: str):
     # Autocommit: every query sees what the worker committed so far.
     def check() -> bool:
         waiting = Delivery.objects.filter(channel=channel, status__in=WAITING).exists()
-        return not waiting and not TransportPause.objects.filter(paused_since__isnull=False)
+        # A task still running is still sending its batch: those rows are SENDING, not
+        # uncertain, until it records them.
+        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exists()
+        paused_now = TransportPause.objects.filter(paused_since__isnull=False).exists()
+        return not waiting and not running and not paused_now
 
     return check
 
