@@ -25,9 +25,19 @@ OPENAPI_TEXTS = frozenset(
         gettext_noop("Your organisation's purposes"),
         gettext_noop("Send a message to an ondernemer or burger"),
         gettext_noop("How a message you sent was delivered"),
+        gettext_noop("Register an address for status changes of your messages"),
+        gettext_noop("Your addresses for status changes"),
+        gettext_noop("Stop sending status changes to an address"),
+        gettext_noop("Your HTTPS address that receives a CloudEvent for every status change."),
+        gettext_noop(
+            "The key (Standard Webhooks, whsec_...) to check the webhook-signature header with. "
+            "Shown only now: keep it safe."
+        ),
         # responses
         gettext_noop("OK"),
         gettext_noop("Created"),
+        gettext_noop("No Content"),
+        gettext_noop("Bad Request"),
         gettext_noop("Forbidden"),
         gettext_noop("Not Found"),
         gettext_noop("Conflict"),

@@ -157,6 +157,9 @@ def test_every_example_answer_is_json_after_its_headers(client):
         head, _, body = answer.partition("\n\n")
         assert head.startswith("HTTP/1.1 2")
         assert "API-Version: " in head
+        if head.startswith("HTTP/1.1 204"):
+            assert body == ""  # No Content: headers only
+            continue
         json.loads(body)
 
 
@@ -203,7 +206,9 @@ def test_the_dutch_page_shows_the_texts_of_the_openapi_document_in_dutch(client)
     with translation.override("nl"):
         untranslated = {t for t in texts - SAME_IN_DUTCH if translation.gettext(t) == t}
     assert untranslated == set()
-    text = visible(page)
+    # The example requests and answers are HTTP as sent: their status phrases stay English.
+    prose = re.sub(r"<pre>.*?</pre>", " ", main_text(page), flags=re.S)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", prose)).split())
     assert not [t for t in texts - SAME_IN_DUTCH if t in text]
     # Only the types (string, array of ..., null) stay English, and say so.
     html = main_text(page)
