@@ -1,7 +1,7 @@
 """Staff send one message to many people: upload numbers, check who gets it, confirm, follow."""
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, Permission, User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -36,9 +36,23 @@ def aadorp():
     return make_organisation("Gemeente Aadorp")
 
 
+def batch_staff(organisation, username="medewerker-a"):
+    # A test that commits (worker_db on PostgreSQL) leaves a flushed database: the group of the
+    # data migration may be gone, so it is made again and the permissions given directly.
+    Group.objects.get_or_create(name="Medewerker gemeente")
+    user = make_staff(organisation, username=username)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="notifications",
+            codename__in=["view_notificationbatch", "add_notificationbatch"],
+        )
+    )
+    return user
+
+
 @pytest.fixture
 def staff(client, aadorp):
-    user = make_staff(aadorp)
+    user = batch_staff(aadorp)
     client.force_login(user)
     return user
 
@@ -191,7 +205,7 @@ def test_another_organisations_staff_cannot_see_or_confirm_the_upload(client, st
     upload(client, legal_task(aadorp), csv_of(make_profile().identity.value))
     batch = NotificationBatch.objects.get()
     beedorp = make_organisation("Gemeente Beedorp")
-    client.force_login(make_staff(beedorp, username="medewerker-b"))
+    client.force_login(batch_staff(beedorp, username="medewerker-b"))
 
     assert client.get(confirm_url(batch)).status_code == 404
     assert client.post(confirm_url(batch)).status_code == 404
