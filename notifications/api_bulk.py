@@ -143,6 +143,7 @@ def bulkmelding_versturen(request, vraag: BulkMeldingIn):
                 case_reference=vraag.zaakkenmerk or "",
                 idempotency_key=vraag.idempotentieSleutel,
                 status=BatchStatus.RUNNING,
+                api_client=request.api_client,
             )
             batch.recipient_count = len(vraag.ontvangers)
             run = batch_run(batch=batch, numbers=list(by_number), per_number=True)

@@ -79,6 +79,15 @@ class NotificationBatch(models.Model):
         Doelbinding, on_delete=models.PROTECT, related_name="+", verbose_name=_("purpose")
     )
     source = models.CharField(_("sent through"), max_length=10, choices=BatchSource.choices)
+    # Through the API: the client whose status callbacks hear of every delivery.
+    api_client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API client"),
+    )
     requested_by = models.CharField(_("requested by"), max_length=150, blank=True, default="")
     status = models.CharField(
         _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED

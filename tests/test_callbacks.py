@@ -303,3 +303,25 @@ def test_the_workers_sender_thread_delivers_them_by_itself(
         sender.join(timeout=10)
     assert not sender.is_alive()
     assert {e["data"]["status"] for e in receiver.events()} >= {"queued", "sent"}
+
+
+def test_a_message_to_many_people_reports_each_delivery_too(receiver, organisation_api):
+    api, doelbinding = organisation_api
+    register(api, receiver.url)
+    people = [make_profile() for _ in range(3)]
+    for person in people:
+        confirmed(person, "email", f"p{person.pk}@voorbeeld.nl")
+    body = {
+        "ontvangers": [identificatie(p) for p in people],
+        "doelbinding": doelbinding.pk,
+        "soort": "besluit",
+        "onderwerp": "Besluit",
+        "tekst": "Wij hebben besloten.",
+        "idempotentieSleutel": "cb-bulk",
+    }
+    assert api.post("/api/profielen/v1/bulkmeldingen", body).status_code == 201
+
+    callbacks_dispatch()
+
+    sent = {e["subject"] for e in receiver.events() if e["data"]["kanaal"] == "email"}
+    assert len(sent) == 3  # one message id per person, each with its e-mail's changes

@@ -57,6 +57,7 @@ def batch_create(
     idempotency_key: str,
     numbers: list[Number] | None = None,
     status: str = BatchStatus.QUEUED,
+    api_client=None,
 ) -> tuple[NotificationBatch, bool]:
     """The batch for this key, and whether it is new. Raises ValidationError for bad content,
     IntakeRefused(IDEMPOTENCY_KEY_REUSED) when the key was used for another message."""
@@ -79,6 +80,7 @@ def batch_create(
                     idempotency_key=idempotency_key,
                     numbers="".join(f"{t}:{n}:{b}\n" for t, n, b in numbers or ()),
                     recipient_count=len(numbers or ()),
+                    api_client=api_client,
                     **content,
                 )
             return batch, True

@@ -244,6 +244,8 @@ class _Job:
                 idempotency_key=self.key_for(profile),
                 duplicate_of_id=originals.get(profile.pk),
                 batch=self.batch,
+                # The client that sent the batch hears of each delivery (status callbacks).
+                api_client_id=self.batch.api_client_id if self.batch else None,
                 **self.content,
             )
             for profile in fresh
