@@ -5,6 +5,7 @@ needs them), unknown numbers, and the fixed consent of the test persons.
 """
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -23,6 +24,7 @@ from profiles.validators import is_kvk_number, passes_elfproef
 from tests.factories import make_doelbinding, make_organisation, make_profile
 from tests.support.api import ZOEK, ApiCaller, confirmed, identificatie
 from tests.test_callbacks import Receiver
+from tests.test_consent_admin import make_staff, url
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +247,21 @@ def test_a_live_key_does_not_find_a_test_person(client, organisation):
     answer = live.post(f"{API}/meldingen", _message(legal.pk, ANNA, "echt-1"))
     assert answer.status_code == 404
     assert Notification.objects.count() == 1
+
+
+def test_staff_make_a_test_client_in_the_admin_and_see_it_labelled(client):
+    organisation = make_organisation("Gemeente Proefdorp")
+    client.force_login(make_staff(organisation))
+
+    response = client.post(
+        url("apiclient", "add"), {"organisation": organisation.pk, "name": "Proef", "is_test": "on"}
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    token = re.search(r"test_[0-9a-f]{12}_[A-Za-z0-9_-]+", page).group()
+    made = api_client_for_token(token)
+    assert made.is_test and made.confirmed_at is not None  # usable at once
+    assert "De testkoppeling is gemaakt en werkt nu." in page
+    listed = client.get(url("apiclient") + "?is_test__exact=1").content.decode()
+    assert "Proef" in listed and ">test<" in listed

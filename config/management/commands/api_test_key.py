@@ -40,5 +40,6 @@ class Command(BaseCommand):
             is_test=True,
         )
         self.stdout.write(f"Test API client of {organisation.name}: {client.name}")
-        self.stdout.write(f"Purposes (doelbinding ids): {', '.join(str(p.pk) for p in purposes)}")
+        for doelbinding in purposes:
+            self.stdout.write(f"  doelbinding {doelbinding.pk}: {doelbinding}")
         self.stdout.write(f"TOKEN={token}")
