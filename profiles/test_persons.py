@@ -12,6 +12,7 @@ messages leave flagged profiles out, and their deliveries go to a sink, never ou
 (notifications.delivery.batch).
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -112,7 +113,8 @@ def profile_for_test_person(key: tuple[str, str, str]) -> Profile | None:
     profile = Profile.objects.filter(identity=identity).first()
     if profile is not None:
         return profile if profile.is_test else None
-    user = get_user_model().objects.create_user(username=f"test-{person.type}-{person.number}")
+    # Random, as for real people (profiles.services): a username says nothing about whom.
+    user = get_user_model().objects.create_user(username=f"test-{secrets.token_hex(12)}")
     user.set_unusable_password()
     user.save(update_fields=["password"])
     profile = Profile.objects.create(

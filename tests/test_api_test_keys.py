@@ -265,3 +265,19 @@ def test_staff_make_a_test_client_in_the_admin_and_see_it_labelled(client):
     assert "De testkoppeling is gemaakt en werkt nu." in page
     listed = client.get(url("apiclient") + "?is_test__exact=1").content.decode()
     assert "Proef" in listed and ">test<" in listed
+
+
+def test_a_test_read_of_many_costs_a_small_constant_number_of_queries(
+    client, organisation, django_assert_max_num_queries
+):
+    legal, _consent = _purposes(organisation)
+    test_client, token = api_client_create(
+        organisation=organisation, name="Proef", purposes=[legal], is_test=True
+    )
+    api = ApiCaller(client, test_client, token)
+    many = [ANNA, BRAM, CEES] + [{"type": "bsn", "nummer": "999999904"}] * 20
+
+    with django_assert_max_num_queries(8):
+        answer = api.bulk(many, legal)
+
+    assert answer.status_code == 200, answer.content

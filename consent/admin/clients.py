@@ -29,6 +29,10 @@ TOKEN_LATER = _(
 CONFIRM_NEEDED = _(
     "The API client is made. It works only after someone else of your organisation confirms it."
 )
+TEST_TOKEN_LATER = _(
+    "The test client is made. Someone who may see tokens shows its token once, on the page of "
+    "the client. It needs no confirmation."
+)
 TEST_CLIENT_READY = _(
     "The test client is made and works now. It only reads and sends to the test persons."
 )
@@ -175,7 +179,9 @@ class ApiClientAdmin(OrganisationScopedAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         if request._new_api_token is None:
-            self.message_user(request, TOKEN_LATER, messages.WARNING)
+            self.message_user(
+                request, TEST_TOKEN_LATER if obj.is_test else TOKEN_LATER, messages.WARNING
+            )
             return HttpResponseRedirect(reverse("admin:consent_apiclient_change", args=[obj.pk]))
         if obj.is_test:
             self.message_user(request, TEST_CLIENT_READY, messages.SUCCESS)
