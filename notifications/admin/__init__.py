@@ -197,7 +197,8 @@ class NotificationAdmin(OrganisationScopedAdmin):
     def _submit(self, request, form) -> IntakeResult | None:
         data = form.cleaned_data
         recipient = Profile.objects.filter(
-            identity__lookup_key=Identity.lookup_key_for(data["identity_type"], data["number"])
+            identity__lookup_key=Identity.lookup_key_for(data["identity_type"], data["number"]),
+            is_test=False,  # test persons are only for test API clients (profiles.test_persons)
         ).first()
         doelbinding = data["doelbinding"]
         if recipient is None:
