@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from config.api import api
 from config.api_texts import OPENAPI_TEXTS
+from profiles.test_persons import TEST_PERSONS
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # Deep enough for every schema we have; a guard against a schema that refers to itself.
@@ -36,6 +37,7 @@ FORMAT_EXAMPLES = {
 }
 # A number of fixed length, `^[0-9]{8,9}$` or `^\d{12}$`: the one pattern worth an example.
 DIGITS_PATTERN = re.compile(r"^\^(?:\[0-9\]|\\d)\{(\d+)(?:,(\d+))?\}\$$")
+QUICKSTART_RECEIVER_PORT = 9000  # the quickstart's local callback receiver
 TYPE_EXAMPLES = {"string": "string", "integer": 1, "number": 1.5, "boolean": True}
 
 
@@ -366,4 +368,7 @@ def docs(request):
     context["openapi_url"] = reverse(f"{api.urls_namespace}:openapi-json")
     context["rate_limit"] = settings.API_RATE_LIMIT_PER_MINUTE
     context["daily_volume"] = settings.API_DAILY_VOLUME_PER_PURPOSE
+    context["test_persons"] = TEST_PERSONS  # the quickstart (templates/api/_quickstart.html)
+    context["first_person"] = TEST_PERSONS[0]
+    context["receiver_port"] = QUICKSTART_RECEIVER_PORT
     return render(request, "api/docs.html", context)

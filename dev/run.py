@@ -36,6 +36,8 @@ def main() -> None:
         "OIDC_OP_DISCOVERY_URL": DISCOVERY,
         "BROKER_PORT": BROKER_PORT,
         "PYTHONUNBUFFERED": "1",
+        # The API quickstart's callback receiver listens on this machine over plain HTTP.
+        "CALLBACKS_ALLOW_LOCAL": "true",
     }
     python = sys.executable
     processes = [

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from consent.api.endpoints import REFUSALS, Identificatie, identificatie_valid, refusal_log
 from consent.api.selectors import doelbinding_with_current_version
+from consent.api.test_persons import recipient_for_test_person
 from consent.choices import LegalBasis, Reason
 from consent.gate import Decision
 from consent.ldv import Trace
@@ -212,17 +213,21 @@ def _own_doelbinding(organisation, doelbinding_id: int, client_id: int) -> Doelb
 
 
 def _recipient(identificatie: Identificatie, doelbinding: Doelbinding, refuse: _Refusal):
-    identity = (
-        Identity.objects.select_related("profile")
-        .lookup(
-            type=identificatie.type,
-            value=identificatie.nummer,
-            branch=identificatie.vestigingsnummer or "",
+    key = (identificatie.type, identificatie.nummer, identificatie.vestigingsnummer or "")
+    if refuse.request.api_client.is_test:
+        # Only a documented test person (consent.api.test_persons); any other number is unknown.
+        profile = recipient_for_test_person(key, doelbinding)
+    else:
+        identity = (
+            Identity.objects.select_related("profile")
+            .lookup(type=key[0], value=key[1], branch=key[2])
+            .first()
         )
-        .first()
-    )
-    if identity is not None:
-        return identity.profile
+        profile = identity.profile if identity is not None else None
+        if profile is not None and profile.is_test:
+            profile = None  # a test person is nobody to a live client
+    if profile is not None:
+        return profile
     # As with reads: for a consent purpose, whether someone uses the portal is theirs to share.
     current = doelbinding.current_version
     if current is not None and current.legal_basis == LegalBasis.CONSENT:

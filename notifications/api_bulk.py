@@ -18,6 +18,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from consent.api.endpoints import Identificatie, identificatie_valid, refusal_log
+from consent.api.test_persons import recipient_for_test_person
 from consent.choices import Reason
 from consent.gate import Decision
 from consent.ldv import Trace
@@ -146,7 +147,11 @@ def bulkmelding_versturen(request, vraag: BulkMeldingIn):
                 api_client=request.api_client,
             )
             batch.recipient_count = len(vraag.ontvangers)
-            run = batch_run(batch=batch, numbers=list(by_number), per_number=True)
+            test = request.api_client.is_test
+            if test:  # the test persons among them, made on first use; nobody else is found
+                for number in by_number:
+                    recipient_for_test_person(number, doelbinding)
+            run = batch_run(batch=batch, numbers=list(by_number), per_number=True, test=test)
             run.refused[ProblemCode.INVALID_IDENTIFIER] += len(vraag.ontvangers) - len(valid)
             _log_refusals(request, run, by_number, doelbinding, trace, started)
             batch_finish(batch, run)

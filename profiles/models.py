@@ -118,6 +118,9 @@ class Profile(models.Model):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    # A documented test person (profiles.test_persons), made for a test API client's messages:
+    # never a real person, and left out of everything a live client reads or sends.
+    is_test = models.BooleanField(_("test person"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

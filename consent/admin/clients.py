@@ -29,6 +29,13 @@ TOKEN_LATER = _(
 CONFIRM_NEEDED = _(
     "The API client is made. It works only after someone else of your organisation confirms it."
 )
+TEST_TOKEN_LATER = _(
+    "The test client is made. Someone who may see tokens shows its token once, on the page of "
+    "the client. It needs no confirmation."
+)
+TEST_CLIENT_READY = _(
+    "The test client is made and works now. It only reads and sends to the test persons."
+)
 
 
 def _purposes(queryset):
@@ -67,8 +74,9 @@ class ClientPurposeInline(admin.TabularInline):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(OrganisationScopedAdmin):
-    list_display = ["name", "organisation", "token_prefix", "state", "created_at", "revoked_at"]
-    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "revoked_at"]
+    list_display = ["name", "organisation", "token_prefix", "kind", "state", "created_at"]
+    list_display += ["revoked_at"]
+    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "is_test", "revoked_at"]
     list_select_related = ["organisation"]
     search_fields = ["name", "token_prefix"]
     actions = ["confirm", "revoke"]
@@ -96,10 +104,11 @@ class ApiClientAdmin(OrganisationScopedAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             may_tie = request.user.has_perm("consent.add_apiclientpurpose")
-            return ["organisation", "name", *(["purposes"] if may_tie else [])]
+            return ["organisation", "name", "is_test", *(["purposes"] if may_tie else [])]
         return [
             "organisation",
             "name",
+            "kind",
             "token_prefix",
             "state",
             "created_by",
@@ -122,6 +131,10 @@ class ApiClientAdmin(OrganisationScopedAdmin):
     def has_confirm_permission(self, request):
         return request.user.has_perm("consent.confirm_apiclient")
 
+    @admin.display(description=_("kind"), ordering="is_test")
+    def kind(self, obj):
+        return gettext("test") if obj.is_test else gettext("live")
+
     @admin.display(description=_("state"))
     def state(self, obj):
         if obj.revoked_at:
@@ -143,6 +156,7 @@ class ApiClientAdmin(OrganisationScopedAdmin):
             created_by=request.user,
             purposes=form.cleaned_data.get("purposes") or (),
             token_shown=shown,
+            is_test=form.cleaned_data.get("is_test", False),
         )
         # The admin goes on with `obj` (log entry, response): make it the row just created.
         for field in ApiClient._meta.concrete_fields:
@@ -165,9 +179,14 @@ class ApiClientAdmin(OrganisationScopedAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         if request._new_api_token is None:
-            self.message_user(request, TOKEN_LATER, messages.WARNING)
+            self.message_user(
+                request, TEST_TOKEN_LATER if obj.is_test else TOKEN_LATER, messages.WARNING
+            )
             return HttpResponseRedirect(reverse("admin:consent_apiclient_change", args=[obj.pk]))
-        self.message_user(request, CONFIRM_NEEDED, messages.WARNING)
+        if obj.is_test:
+            self.message_user(request, TEST_CLIENT_READY, messages.SUCCESS)
+        else:
+            self.message_user(request, CONFIRM_NEEDED, messages.WARNING)
         return self._token_page(request, obj, request._new_api_token)
 
     def _token_page(self, request, obj, token):

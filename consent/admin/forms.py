@@ -161,7 +161,7 @@ class ApiClientAddForm(forms.ModelForm):
 
     class Meta:
         model = ApiClient
-        fields = ["organisation", "name"]
+        fields = ["organisation", "name", "is_test"]
 
     def clean(self):
         cleaned = super().clean()

@@ -10,15 +10,18 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
+from consent.api.details import contact_details_out
 from consent.api.selectors import active_consents, doelbinding_with_current_version
-from consent.choices import DataField, LegalBasis, Reason, ReviewStatus
+from consent.api.test_persons import consents_for_test_persons
+from consent.choices import LegalBasis, Reason, ReviewStatus
 from consent.clients.volume import volume_counted
 from consent.gate import Decision, may_process
 from consent.ldv import LogUnavailable, Trace, processing_records_write, subject_pseudonym
 from consent.models import Doelbinding, DoelbindingVersion
 from core.api_problems import ApiProblem, ProblemCode
 from core.api_schemas import RequestSchema
-from profiles.sharing import Shareable, shareable_by_identity
+from profiles.sharing import shareable_by_identity
+from profiles.test_persons import shareable_for_test_persons
 from profiles.validators import is_kvk_number, is_vestigingsnummer, passes_elfproef
 
 router = Router(tags=["contactgegevens"])
@@ -265,9 +268,14 @@ def _read(request, identificaties: list[Identificatie], doelbinding_id: int) -> 
     organisation = request.api_client.organisation
     version = doelbinding.current_version
     wanted = version.fields if version else frozenset()
-    shareable = shareable_by_identity({_key(i) for i in identificaties if _valid(i)})
-    consents = {}
-    if version and version.legal_basis == LegalBasis.CONSENT:
+    keys = {_key(i) for i in identificaties if _valid(i)}
+    if request.api_client.is_test:  # only the documented test persons, never a real one
+        shareable = shareable_for_test_persons(keys)
+        consents = consents_for_test_persons(version, shareable)
+    else:
+        shareable = {k: s for k, s in shareable_by_identity(keys).items() if not s.profile.is_test}
+        consents = {}
+    if version and version.legal_basis == LegalBasis.CONSENT and not request.api_client.is_test:
         consents = active_consents(doelbinding.pk, [s.profile.pk for s in shareable.values()])
     decided = []  # (identificatie, identity, decision); None decision: not a valid number
     for identificatie in identificaties:
@@ -319,7 +327,10 @@ def refusal_log(
 
 def _log(request, trace, started, doelbinding: Doelbinding | None, decided: list) -> None:
     """All records of one request in one statement, before any data leaves: all are logged,
-    or none is and nothing is given (503)."""
+    or none is and nothing is given (503). A test client's requests are about test persons
+    only (consent.api.test_persons): nobody to write a record for."""
+    if request.api_client.is_test:
+        return
     try:
         processing_records_write(
             trace=trace,
@@ -358,7 +369,7 @@ def _result(entry, doelbinding, version) -> BulkResultaat:
     return BulkResultaat(
         identificatie=identificatie,
         status=200,
-        gegevens=_gegevens(identificatie, doelbinding, version, decision, found),
+        gegevens=contact_details_out(identificatie, doelbinding, version, decision, found),
     )
 
 
@@ -372,33 +383,3 @@ def _unknown_subject(organisation, doelbinding: Doelbinding, wanted) -> Decision
     if decision.allowed:
         return Decision(False, Reason.NOT_FOUND, version_id=decision.version_id)
     return decision
-
-
-def _gegevens(identificatie, doelbinding, version, decision: Decision, found: Shareable) -> dict:
-    out = {
-        "identificatie": identificatie,
-        "doelbinding": doelbinding.pk,
-        "doelbindingVersie": version.number,
-    }
-    if DataField.EMAIL in decision.fields and found.email:
-        out["emailadres"] = {
-            "waarde": found.email.value,
-            "geverifieerdOp": found.email.verified_at,
-        }
-    if DataField.PHONE in decision.fields and found.phone:
-        out["telefoonnummer"] = {
-            "waarde": found.phone.value,
-            "geverifieerdOp": found.phone.verified_at,
-        }
-    address = found.postal_address
-    if DataField.POSTAL_ADDRESS in decision.fields and address:
-        out["postadres"] = {
-            "land": address.country,
-            "regels": address.lines,
-            "postcode": address.postcode or None,
-            "huisnummer": address.house_number or None,
-            "gewijzigdOp": address.updated_at,
-        }
-    if DataField.CONTACT_PREFERENCE in decision.fields:
-        out["contactvoorkeur"] = found.contact_preference
-    return out

@@ -39,9 +39,13 @@ def _token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _new_token() -> tuple[str, str]:
+# A test client's token starts with "test_", a live one's with "moz_": visible in any config.
+LIVE, TEST = "moz", "test"
+
+
+def _new_token(*, is_test: bool = False) -> tuple[str, str]:
     prefix = secrets.token_hex(6)
-    return prefix, f"moz_{prefix}_{secrets.token_urlsafe(32)}"
+    return prefix, f"{TEST if is_test else LIVE}_{prefix}_{secrets.token_urlsafe(32)}"
 
 
 @transaction.atomic
@@ -52,20 +56,27 @@ def api_client_create(
     created_by: AbstractBaseUser | None = None,
     purposes: Iterable[Doelbinding] = (),
     token_shown: bool = True,
+    is_test: bool = False,
 ) -> tuple[ApiClient, str]:
     """A new client, not usable until someone else confirms it, and its bearer token.
+
+    is_test: a test client, usable at once with its purposes (no four eyes: it reaches only
+    the documented test persons, never a real person), its token starting with "test_".
 
     The token is returned once and never stored. token_shown=False: the caller throws it away
     (its user may not see tokens); api_client_token_issue makes the one to show later.
     """
-    prefix, token = _new_token()
+    prefix, token = _new_token(is_test=is_test)
+    now = timezone.now()
     client = ApiClient.objects.create(
         organisation=organisation,
         name=name,
         token_prefix=prefix,
         token_hash=_token_hash(token),
         created_by=created_by,
-        token_shown_at=timezone.now() if token_shown else None,
+        token_shown_at=now if token_shown else None,
+        is_test=is_test,
+        confirmed_at=now if is_test else None,
     )
     for doelbinding in purposes:
         api_client_purpose_add(client=client, doelbinding=doelbinding, actor=created_by)
@@ -80,8 +91,11 @@ def api_client_purpose_add(
     once someone other than `actor` confirms (api_client_confirm)."""
     if doelbinding.organisation_id != client.organisation_id:
         raise ValidationError(OTHER_ORGANISATIONS_PURPOSE, code="other_organisation")
+    defaults = {"added_by": actor}
+    if client.is_test:
+        defaults["confirmed_at"] = timezone.now()  # no four eyes for a test client
     link, _created = ApiClientPurpose.objects.get_or_create(
-        api_client=client, doelbinding=doelbinding, defaults={"added_by": actor}
+        api_client=client, doelbinding=doelbinding, defaults=defaults
     )
     return link
 
@@ -128,7 +142,7 @@ def api_client_token_issue(*, client: ApiClient) -> str:
         raise ValidationError(REVOKED, code="revoked")
     if client.token_shown_at is not None:
         raise ValidationError(TOKEN_ALREADY_SHOWN, code="token_shown")
-    prefix, token = _new_token()
+    prefix, token = _new_token(is_test=client.is_test)
     client.token_prefix = prefix
     client.token_hash = _token_hash(token)
     client.token_shown_at = timezone.now()
@@ -140,11 +154,13 @@ def api_client_for_token(token: str) -> ApiClient | None:
     """The client this bearer token belongs to, or None (unknown, malformed, revoked).
     Whether it is confirmed is the caller's question (config.api answers 403 when not)."""
     parts = token.split("_")
-    if len(parts) < 3 or parts[0] != "moz":
+    if len(parts) < 3 or parts[0] not in (LIVE, TEST):
         return None
     client = api_client_with_organisation(parts[1])
     if client is None or not hmac.compare_digest(client.token_hash, _token_hash(token)):
         return None
+    if client.is_test != (parts[0] == TEST):
+        return None  # the token's kind is part of the hash anyway; said here in words
     return client
 
 

@@ -24,6 +24,13 @@ class ApiClient(models.Model):
     token_hash = models.CharField(_("token hash"), max_length=64, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # A test client (token "test_..."): works at once, reaches only the documented test persons
+    # (profiles.test_persons), and writes no processing record. See consent.clients.services.
+    is_test = models.BooleanField(
+        _("test client"),
+        default=False,
+        help_text=_("Reads and sends only to test persons. Needs no second person to confirm."),
+    )
     # Four eyes (consent.clients.services): usable only once a second person confirmed it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -109,8 +109,9 @@ class DeliveryInline(admin.TabularInline):
 @admin.register(Notification)
 class NotificationAdmin(OrganisationScopedAdmin):
     list_display = ["subject", "channels", "kind", "person", "case_reference", "organisation"]
-    list_display += ["created_at"]
+    list_display += ["test", "created_at"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "kind", DuplicateFilter]
+    list_filter += [("recipient__is_test", admin.BooleanFieldListFilter)]
     # The person's number is not searchable: staff could otherwise probe who uses the portal.
     search_fields = ["case_reference"]  # the subject is encrypted
     date_hierarchy = "created_at"
@@ -127,6 +128,7 @@ class NotificationAdmin(OrganisationScopedAdmin):
         "created_at",
         "duplicate",
         "idempotency_key",
+        "test",
     ]
 
     has_change_permission = has_delete_permission = _nobody
@@ -146,6 +148,11 @@ class NotificationAdmin(OrganisationScopedAdmin):
     @admin.display(description=_("purpose"))
     def purpose(self, obj):
         return str(obj.doelbinding)
+
+    # A test API client's message to a test person (profiles.test_persons): sent to a sink.
+    @admin.display(description=_("test"), boolean=True)
+    def test(self, obj):
+        return obj.recipient.is_test
 
     @admin.display(description=_("channels"))
     def channels(self, obj):
@@ -190,7 +197,8 @@ class NotificationAdmin(OrganisationScopedAdmin):
     def _submit(self, request, form) -> IntakeResult | None:
         data = form.cleaned_data
         recipient = Profile.objects.filter(
-            identity__lookup_key=Identity.lookup_key_for(data["identity_type"], data["number"])
+            identity__lookup_key=Identity.lookup_key_for(data["identity_type"], data["number"]),
+            is_test=False,  # test persons are only for test API clients (profiles.test_persons)
         ).first()
         doelbinding = data["doelbinding"]
         if recipient is None:

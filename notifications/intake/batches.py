@@ -104,14 +104,14 @@ def batch_numbers(batch: NotificationBatch) -> list[Number]:
     return [tuple(line.split(":")) for line in batch.numbers.splitlines() if line]
 
 
-def profile_ids_for_numbers(numbers: list[Number]) -> dict[Number, int]:
+def profile_ids_for_numbers(numbers: list[Number], *, test: bool = False) -> dict[Number, int]:
     """The profile id of each number somebody uses, in one query on the identities' blind index
     (callers pass at most GROUP numbers; the intake reads the people themselves under their
-    locks)."""
+    locks). test: only test persons' profiles (profiles.test_persons); else only real ones."""
     keys = {Identity.lookup_key_for(*number): number for number in set(numbers)}
-    rows = Identity.objects.filter(lookup_key__in=keys, profile__isnull=False).values_list(
-        "lookup_key", "profile__pk"
-    )
+    rows = Identity.objects.filter(
+        lookup_key__in=keys, profile__isnull=False, profile__is_test=test
+    ).values_list("lookup_key", "profile__pk")
     return {keys[key]: pk for key, pk in rows}
 
 
@@ -135,12 +135,13 @@ class BatchRun:
 
 
 def batch_run(
-    *, batch: NotificationBatch, numbers: list[Number], per_number: bool = False
+    *, batch: NotificationBatch, numbers: list[Number], per_number: bool = False, test: bool = False
 ) -> BatchRun:
     """Submit the batch's message to these numbers, GROUP numbers at a time.
 
     Raises IntakeRefused when the purpose may not be used at all (nothing of that group is
-    kept). Running it again fills in who is missing; everyone else is replayed.
+    kept). Running it again fills in who is missing; everyone else is replayed. test: a test
+    API client's batch, to test persons only (the caller makes their profiles first).
     """
     doelbinding = doelbinding_with_versions(batch.doelbinding)
     run = BatchRun(outcomes={} if per_number else None)
@@ -148,7 +149,7 @@ def batch_run(
     content = {name: getattr(batch, name) for name in CONTENT}
     for start in range(0, len(numbers), GROUP):
         group = numbers[start : start + GROUP]
-        found = profile_ids_for_numbers(group)
+        found = profile_ids_for_numbers(group, test=test)
         missing = [n for n in group if n not in found]
         outcomes: Outcomes | None = {} if per_number else None
 
