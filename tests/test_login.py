@@ -157,6 +157,14 @@ def test_an_invalid_bsn_gives_an_error_page_and_no_user(client, broker):
     assert not Identity.objects.exists()
 
 
+def test_a_test_person_of_the_api_cannot_log_in(client, broker):
+    response = login_failure(
+        client, method="digid", identity="digid-api-testpersoon", level="midden"
+    )
+    assert_problem(response, 400, "invalid_identifier", "Wij kregen een nummer dat niet klopt")
+    assert not Identity.objects.exists()
+
+
 def test_an_invalid_kvk_number_gives_an_error_page(client, broker):
     response = login_failure(
         client, method="eherkenning", identity="eh-invalid-kvk", level="substantieel"

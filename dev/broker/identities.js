@@ -36,6 +36,7 @@ export const IDENTITIES = [
   { id: 'digid-other', method: 'digid', label: 'Andere burger', bsn: '999991772' },
   { id: 'digid-invalid-bsn', method: 'digid', label: 'Ongeldig BSN (faalt elfproef)', bsn: '123456789' },
   { id: 'digid-missing-bsn', method: 'digid', label: 'Geen BSN-claim' },
+  { id: 'digid-api-testpersoon', method: 'digid', label: 'API-testpersoon (mag niet inloggen)', bsn: '999990123' },
 
   { id: 'eh-company', method: 'eherkenning', label: 'Hele onderneming', kvk: '69599084', acting: 'acting-4f1c9a7e2b6d8035' },
   { id: 'eh-branch', method: 'eherkenning', label: 'Vestiging van onderneming', kvk: '69599084', vestiging: '000038509490', acting: 'acting-9b2e7d1a5c3f6048' },

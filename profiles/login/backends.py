@@ -15,6 +15,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from profiles.login.broker import BrokerUnavailable, broker_endpoints
 from profiles.login.claims import LoginError, claims_to_login
 from profiles.services import profile_get_or_create
+from profiles.test_persons import BY_KEY as TEST_PERSON_KEYS
 
 # What other apps add to the one query that loads the request's user (notifications: the unread
 # count for the menu). Registered in their AppConfig.ready, so profiles imports no app.
@@ -70,6 +71,10 @@ class BrokerBackend(OIDCAuthenticationBackend):
             raise LoginError("invalid_token", "userinfo is about another subject")
         # The signed ID token carries acr; userinfo may carry the broker's own claims.
         login = claims_to_login(self.method, {**payload, **userinfo})
+        if (login.identity_type, login.value, login.branch) in TEST_PERSON_KEYS:
+            # The API's test persons belong to test keys; nobody logs in as one (a broker that
+            # sends one of these numbers is refused like one sending a wrong number).
+            raise LoginError("invalid_identifier", "a test person of the API cannot log in")
         profile = profile_get_or_create(
             identity_type=login.identity_type, value=login.value, branch=login.branch
         )
