@@ -50,15 +50,15 @@ class TestPerson:
 TEST_PERSONS = [
     TestPerson(
         "bsn", "999990123", "Testpersoon Anna", "anna@test.example", "+31600000001",
-        "Teststraat", "1", "9999 XA", "Testdorp", consents=True,
+        "Teststraat", "1", "9999XA", "Testdorp", consents=True,
     ),
     TestPerson(
         "bsn", "999990135", "Testpersoon Bram (geen toestemming)", "bram@test.example",
-        "+31600000002", "Teststraat", "2", "9999 XA", "Testdorp", consents=False,
+        "+31600000002", "Teststraat", "2", "9999XA", "Testdorp", consents=False,
     ),
     TestPerson(
         "kvk", "90000013", "Testbedrijf Cees BV", "cees@test.example", "+31600000003",
-        "Proefweg", "10", "9999 XB", "Testdorp", consents=True,
+        "Proefweg", "10", "9999XB", "Testdorp", consents=True,
     ),
 ]  # fmt: skip
 BY_KEY = {person.key: person for person in TEST_PERSONS}
