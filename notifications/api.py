@@ -123,22 +123,10 @@ def melding_versturen(request, melding: MeldingIn):
         )
     except IntakeRefused as refused:
         if refused.code == ProblemCode.IDEMPOTENCY_KEY_REUSED:
-            raise ApiProblem(
-                409,
-                "Conflict",
-                "This idempotency key was used before for another message. Use a new key.",
-                code=ProblemCode.IDEMPOTENCY_KEY_REUSED,
-            ) from refused
+            raise key_reused_problem() from refused
         refuse(doelbinding, refused.code)
     except ValidationError as invalid:
-        problem = ApiProblem(
-            400, "Invalid input", "The message is not valid.", code=ProblemCode.INVALID
-        )
-        problem.invalid_params = [
-            {"name": name, "reason": " ".join(str(m) for m in messages)}
-            for name, messages in invalid.message_dict.items()
-        ]
-        raise problem from invalid
+        raise invalid_message_problem(invalid) from invalid
     status = 200 if result.status == REPLAYED else 201
     return Status(status, _out(result.notification, received=result.status))
 
@@ -200,6 +188,28 @@ class _Refusal:
                 404, "Not found", "There is no profile for this identifier.", code=reason
             )
         raise ApiProblem(403, "Not allowed", _refusal(reason), code=reason)
+
+
+def key_reused_problem() -> ApiProblem:
+    """409 for an idempotency key used before with another message (one or many people)."""
+    return ApiProblem(
+        409,
+        "Conflict",
+        "This idempotency key was used before for another message. Use a new key.",
+        code=ProblemCode.IDEMPOTENCY_KEY_REUSED,
+    )
+
+
+def invalid_message_problem(invalid: ValidationError) -> ApiProblem:
+    """400 with each field the intake refused in invalidParams."""
+    problem = ApiProblem(
+        400, "Invalid input", "The message is not valid.", code=ProblemCode.INVALID
+    )
+    problem.invalid_params = [
+        {"name": name, "reason": " ".join(str(m) for m in messages)}
+        for name, messages in invalid.message_dict.items()
+    ]
+    return problem
 
 
 def _own_doelbinding(organisation, doelbinding_id: int, client_id: int) -> Doelbinding | None:

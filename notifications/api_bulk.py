@@ -31,6 +31,8 @@ from notifications.api import (
     SENDABLE,
     _own_doelbinding,
     _refusal,
+    invalid_message_problem,
+    key_reused_problem,
     read_back_link,
 )
 from notifications.choices import BatchSource, BatchStatus
@@ -157,22 +159,10 @@ def bulkmelding_versturen(request, vraag: BulkMeldingIn):
             batch_finish(batch, run)
     except IntakeRefused as refused:
         if refused.code == ProblemCode.IDEMPOTENCY_KEY_REUSED:
-            raise ApiProblem(
-                409,
-                "Conflict",
-                "This idempotency key was used before for another message. Use a new key.",
-                code=ProblemCode.IDEMPOTENCY_KEY_REUSED,
-            ) from refused
+            raise key_reused_problem() from refused
         _refuse(request, valid, doelbinding, refused.code, trace, started)
     except ValidationError as invalid:
-        problem = ApiProblem(
-            400, "Invalid input", "The message is not valid.", code=ProblemCode.INVALID
-        )
-        problem.invalid_params = [
-            {"name": name, "reason": " ".join(str(m) for m in messages)}
-            for name, messages in invalid.message_dict.items()
-        ]
-        raise problem from invalid
+        raise invalid_message_problem(invalid) from invalid
     out = _out(batch, received=ACCEPTED if created else REPLAYED)
     out["resultaten"] = [_result(i, run) for i in vraag.ontvangers]
     return Status(201 if created else 200, out)
