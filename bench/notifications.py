@@ -146,18 +146,15 @@ def load_recipients(count: int) -> None:
 
 
 def sender():
-    from consent.choices import DataField, DoelbindingStatus, LegalBasis
-    from consent.models import Doelbinding, Organisation
-    from consent.services import doelbinding_version_save
+    from bench.four_eyes import purpose_in_force
+    from consent.choices import DataField, LegalBasis
+    from consent.models import Organisation
 
     organisation = Organisation.objects.create(
         name="Gemeente Benchdorp", oin="00000001001234567999", kind="gemeente"
     )
-    doelbinding = Doelbinding.objects.create(
-        organisation=organisation, status=DoelbindingStatus.ACTIVE
-    )
-    doelbinding_version_save(
-        doelbinding=doelbinding,
+    doelbinding = purpose_in_force(
+        organisation,
         fields={DataField.EMAIL},
         name="Berichten over uw aanvraag",
         description="Wij sturen u een e-mail als er nieuws is.",

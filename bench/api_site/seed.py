@@ -11,9 +11,9 @@ import time
 
 from django.db import DatabaseError, connection
 
+from bench.four_eyes import client_confirmed, purpose_in_force
 from consent.choices import DataField, LegalBasis, OrganisationKind
-from consent.models import Doelbinding, Organisation
-from consent.services import api_client_create, doelbinding_activate, doelbinding_version_save
+from consent.models import Organisation
 from core import crypto
 from profiles.choices import ContactKind, IdentityType
 from profiles.models import ContactDetail, Identity, Profile
@@ -55,9 +55,8 @@ def organisation_setup() -> tuple[int, str]:
     organisation = Organisation.objects.create(
         name="Gemeente Benchdorp", oin="00000001234567890000", kind=OrganisationKind.GEMEENTE
     )
-    doelbinding = Doelbinding.objects.create(organisation=organisation)
-    doelbinding_version_save(
-        doelbinding=doelbinding,
+    doelbinding = purpose_in_force(
+        organisation,
         fields={DataField.EMAIL, DataField.PHONE},
         name="Berichten over uw aanvraag",
         description="Wij sturen u bericht als er nieuws is over uw aanvraag.",
@@ -65,9 +64,7 @@ def organisation_setup() -> tuple[int, str]:
         law="Algemene wet bestuursrecht, artikel 2:14",
         retention="Tot 1 jaar na het besluit",
     )
-    doelbinding_activate(doelbinding=doelbinding)
-    _client, token = api_client_create(organisation=organisation, name="benchmark")
-    return doelbinding.pk, token
+    return doelbinding.pk, client_confirmed(organisation, [doelbinding])
 
 
 def profile_count() -> int:
@@ -141,8 +138,8 @@ def profiles_grow(to: int) -> float:
         )
         cursor.execute(
             f"""INSERT INTO {profile} (identity_id, user_id, display_name, contact_preference,
-                    contact_preference_version, language, created_at, updated_at)
-                SELECT i.id, u.id, '', 'digitaal', 0, 'nl', now(), now()
+                    contact_preference_version, language, is_test, created_at, updated_at)
+                SELECT i.id, u.id, '', 'digitaal', 0, 'nl', false, now(), now()
                 FROM bench_new b
                 JOIN {identity} i ON i.lookup_key = b.lookup_key
                 JOIN {user} u ON u.username = 'p-bench-' || b.n""",  # noqa: S608

@@ -168,6 +168,8 @@ def portal_env(database_url: str, port: int, workers: int, threads: int) -> dict
         },
         # The limiter stays in the path (it is part of every read), it just never says no.
         "API_RATE_LIMIT_PER_MINUTE": str(10**12),
+        # The daily volume per purpose (four eyes, issue 13) likewise: counted, never reached.
+        "API_DAILY_VOLUME_PER_PURPOSE": str(10**12),
         # Several workers count the limit in one shared cache, as in production (README).
         "CACHE_URL": shared_cache_url(),
         # A JSON line per request at INFO would measure the logging, not the portal.

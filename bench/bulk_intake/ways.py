@@ -53,10 +53,10 @@ def intake_api(organisation, doelbinding, count: int) -> None:
     from django.conf import settings
     from django.test import Client
 
-    from consent.services import api_client_create
+    from bench.four_eyes import client_confirmed
 
     settings.API_RATE_LIMIT_PER_MINUTE = 1_000_000
-    _client, token = api_client_create(organisation=organisation, name="Bench")
+    token = client_confirmed(organisation, [doelbinding], name="Bench")
     client, numbers = Client(), numbers_in_order()
     per = settings.NOTIFICATION_BULK_MAX_RECIPIENTS
     headers = {"Authorization": f"Bearer {token}"}

@@ -13,9 +13,10 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
+from bench.four_eyes import purpose_in_force
 from consent.choices import DataField, LegalBasis, OrganisationKind
-from consent.models import Doelbinding, Organisation
-from consent.services import consent_give, doelbinding_activate, doelbinding_version_save
+from consent.models import Organisation
+from consent.services import consent_give
 from notifications.choices import MessageKind
 from notifications.models import InboxMessage
 from profiles.choices import (
@@ -78,9 +79,8 @@ def person():
 
 
 def _purpose(organisation, basis):
-    doelbinding = Doelbinding.objects.create(organisation=organisation)
-    doelbinding_version_save(
-        doelbinding=doelbinding,
+    return purpose_in_force(
+        organisation,
         fields={DataField.EMAIL, DataField.PHONE},
         name=f"Berichten van {organisation.name}",
         description="Wij sturen u bericht als er nieuws is over uw aanvraag.",
@@ -88,8 +88,6 @@ def _purpose(organisation, basis):
         law="Algemene wet bestuursrecht, artikel 2:14" if basis == LegalBasis.LEGAL_TASK else "",
         retention="Tot 1 jaar na het besluit",
     )
-    doelbinding_activate(doelbinding=doelbinding)
-    return doelbinding
 
 
 def read_message_id(profile) -> int:
