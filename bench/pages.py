@@ -54,6 +54,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load before each (2)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (16)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server (2)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per gunicorn worker (4, as production)"
+    )
     parser.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
         "--postgres",
@@ -163,7 +166,7 @@ def run(args, database) -> None:
     from bench.pages_site.server import bare_env, check_answers, pages_env
 
     ports = {"portal": free_port(), "bare": free_port()}
-    env = pages_env(database.url, ports["portal"], args.workers)
+    env = pages_env(database.url, ports["portal"], args.workers, args.threads)
     os.environ.update(env)  # this process migrates and seeds with the same settings
     django.setup()
     from django.core.management import call_command

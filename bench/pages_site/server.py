@@ -14,11 +14,11 @@ SESSION_COOKIE = "moz_session"
 PREFERENCE_PATH = "/mijn-gegevens/contactvoorkeur"
 
 
-def pages_env(database_url: str, port: int, workers: int) -> dict[str, str]:
+def pages_env(database_url: str, port: int, workers: int, threads: int) -> dict[str, str]:
     """bench/api.py's production environment, with the pages' settings module and the source
     registers' demo data (the overview's register block then comes from the shared cache, as
     it does in production for ten minutes after a person's first view)."""
-    env = portal_env(database_url, port, workers)
+    env = portal_env(database_url, port, workers, threads)
     env["DJANGO_SETTINGS_MODULE"] = "bench.pages_site.settings"
     for name in ("KVK", "BRP", "BAG"):
         env[f"REGISTER_{name}_BACKEND"] = "demo"
