@@ -92,3 +92,17 @@ def test_development_starts_without_any_setting():
         {"DJANGO_DEBUG": "true"},
     )
     assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("PORTAL_OIN", "", "PORTAL_OIN is '': set the portal's OIN: 20 digits."),
+        ("PERSONAL_DATA_KEYS", "k1:bm90LTMyLWJ5dGVz", "key 'k1' is not 32 bytes"),
+        ("BLIND_INDEX_KEY", "not base64!", "is not valid base64"),
+    ],
+)
+def test_a_malformed_identity_or_key_stops_start_up_with_what_to_set(name, value, says):
+    result = manage("migrate", env=PRODUCTION_ENV | {name: value})
+    assert result.returncode == 1
+    assert says in result.stderr, result.stderr

@@ -23,3 +23,5 @@ CALLBACK_POLL_SECONDS = env.float("CALLBACK_POLL_SECONDS", default=2.0)
 CALLBACKS_ALLOW_LOCAL = DEBUG and env.bool("CALLBACKS_ALLOW_LOCAL", default=False)
 # The portal's OIN: the `source` of its CloudEvents (urn:nld:oin:<OIN>:systeem:...).
 PORTAL_OIN = env.str("PORTAL_OIN", default="00000000000000000000")
+if not (len(PORTAL_OIN) == 20 and PORTAL_OIN.isdigit()):
+    env.note("PORTAL_OIN", f"is {PORTAL_OIN!r}", "set the portal's OIN: 20 digits.")
