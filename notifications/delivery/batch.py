@@ -16,8 +16,9 @@ the inbox copy and the e-mail of the same people) and spends a fixed number of q
    fail with the gate's reason, as before (and post may take over).
 2. Send over one SMTP connection, message by message, so each failure belongs to one row.
 3. Record: the sent rows SENT in one update, at the end and, for a slow channel such as SMS,
-   at least every FLUSH_SECONDS. A row the recipient's side refused is retried or failed by
+   every FLUSH_SECONDS at least. A row the recipient's side refused is retried or failed by
    itself (notifications.delivery.services.deliveries_record_failures).
+Steps 2 and 3 are notifications.delivery.batch_send.
 
 When the transport itself fails (the mail server or the SMS gateway: no connection, a timeout,
 a 4xx for everything), it pauses for every worker (notifications.delivery.breaker): the row it
@@ -39,7 +40,6 @@ last message of the batch leaves; withdrawing consent then does not stop a claim
 """
 
 import logging
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -52,16 +52,16 @@ from consent.ldv import LogUnavailable, Trace, processing_records_write, pseudon
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
 from core.db_wait import when_database_back
 from notifications.choices import TRANSPORT_OF, Channel, DeliveryStatus
+from notifications.delivery.batch_send import batch_send
 from notifications.delivery.breaker import (
     PAUSED,
     PROBE,
     Permit,
     transport_permits,
-    transport_resume,
     transport_trip,
 )
 from notifications.delivery.compose import EmailComposer
-from notifications.delivery.sending import DeliveryError, prepare, transmit
+from notifications.delivery.sending import prepare
 from notifications.delivery.services import (
     SENDING,
     WAITING,
@@ -78,9 +78,6 @@ from profiles.models import ContactDetail
 
 logger = logging.getLogger(__name__)
 
-# Sent rows are recorded at least this often while a batch is still going out: a slow channel
-# (an SMS gateway answers in tenths of a second) then leaves few rows uncertain after a kill.
-FLUSH_SECONDS = 1.0
 NOT_WAITING = "not_waiting"
 PAUSED_OUTCOME = "paused"
 
@@ -99,7 +96,7 @@ class Claimed:
 def deliveries_attempt(*, delivery_ids: list[int]) -> dict[str, int]:
     """Deliver the rows that are still waiting; returns how many ended how (the task's result)."""
     claimed = _claim(delivery_ids)
-    sent = _send(claimed.outgoing, claimed.permits)
+    sent = batch_send(claimed.outgoing, claimed.permits)
     # A lost connection is waited for: what failed and what waits must not stay "uncertain".
     when_database_back(deliveries_record_failures, sent.failures)
     when_database_back(_pause_stopped, sent, claimed.permits)
@@ -320,85 +317,3 @@ def _mark_sending(rows: list[Delivery]) -> None:
     )
     for row in rows:
         row.status, row.attempts, row.last_error = SENDING, row.attempts + 1, ""
-
-
-# --- 2. and 3. sending and recording -----------------------------------------------------------
-
-
-@dataclass
-class Sent:
-    """How sending a batch went, beyond the rows recorded SENT."""
-
-    # Refused on the recipient's side, or our own error: each row retried or failed alone.
-    failures: list[tuple[Delivery, DeliveryError]] = field(default_factory=list)
-    unexpected: Exception | None = None
-    # Per transport that failed: the error, and its rows not taken (to wait, no try spent).
-    stopped: dict[str, DeliveryError] = field(default_factory=dict)
-    untried: dict[str, list[Delivery]] = field(default_factory=lambda: defaultdict(list))
-    # Handed over completely, and the transport went before it answered.
-    uncertain: list[Delivery] = field(default_factory=list)
-    # The transports whose probe was answered: sending on them resumed.
-    resumed: set[str] = field(default_factory=set)
-
-
-def _send(outgoing: list[Delivery], permits: dict[str, Permit]) -> Sent:
-    """Send each claimed row; records the sent ones, returns the rest."""
-    result, sent = Sent(), []
-    probing = {transport for transport, permit in permits.items() if permit.state == PROBE}
-    flushed_at = time.monotonic()
-    for delivery in outgoing:
-        transport = TRANSPORT_OF[delivery.channel]
-        if transport in result.stopped:
-            result.untried[transport].append(delivery)  # not tried now: it waits with the rest
-            continue
-        if delivery.notification.recipient.is_test:  # profiles.test_persons: to the sink
-            logger.info("test message to sink", extra={"delivery": delivery.pk})
-            sent.append(delivery)
-            continue
-        try:
-            transmit(delivery, delivery.address, delivery.outgoing)
-        except DeliveryError as error:
-            if error.transport:
-                result.stopped[transport] = error
-                waits = result.uncertain if error.uncertain else result.untried[transport]
-                waits.append(delivery)
-                continue
-            result.failures.append((delivery, error))
-        except Exception as error:
-            # Our own fault, most likely before anything left: tried again like a passing
-            # failure, and raised at the end so the task shows it.
-            logger.exception("notification not sent", extra={"delivery": delivery.pk})
-            result.unexpected = result.unexpected or error
-            ours = DeliveryError(f"error_{type(error).__name__}", passing=True)
-            result.failures.append((delivery, ours))
-            continue
-        else:
-            sent.append(delivery)
-            if time.monotonic() - flushed_at >= FLUSH_SECONDS:
-                _record_sent(sent)
-                sent, flushed_at = [], time.monotonic()
-        if transport in probing:
-            # The transport answered (took it, or refused this recipient): all may go again.
-            probing.discard(transport)
-            result.resumed.add(transport)
-            transport_resume(transport=transport)
-    _record_sent(sent)
-    return result
-
-
-def _record_sent(rows: list[Delivery]) -> None:
-    """SENT for rows that went out. Waits for a lost database: a live worker knows they went out,
-    so it leaves them SENDING ("uncertain") only when it dies before this is written."""
-    if rows:
-        when_database_back(_write_sent, rows)
-
-
-def _write_sent(rows: list[Delivery]) -> None:
-    now = timezone.now()
-    # Only rows still SENDING: a staff decision taken meanwhile stands.
-    Delivery.objects.filter(pk__in=[row.pk for row in rows], status=SENDING).update(
-        status=DeliveryStatus.SENT, sent_at=now, next_attempt_at=None, last_error=""
-    )
-    for row in rows:
-        row.status, row.sent_at = DeliveryStatus.SENT, now
-    logger.info("notifications delivered", extra={"deliveries": len(rows)})
