@@ -1,0 +1,166 @@
+"""CPU time per page in one process: what bench/pages.py measures, without the load or the noise.
+
+    python bench/pages_cpu.py                    # every page, best of 3 x 300 requests
+    python bench/pages_cpu.py --profile inbox    # and a cProfile of one page, top 40 by own time
+
+On a shared machine the load runs of bench/pages.py swing with whatever else runs; CPU time of
+one process (``time.process_time``) moves much less. The portal's WSGI handler is called directly
+with the person and session bench/pages.py seeds, on its own PostgreSQL database and the production
+settings of bench/pages.py (DEBUG off, Redis when it runs). Both the bare project's view through
+the portal's middleware and through the bare project's own four are printed, so every page can be
+read as "so many bare pages of work". Database time is in it only as the client's share (building
+queries, reading rows); the server's share is not the portal's CPU.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=3, help="the best round counts")
+    parser.add_argument("--profile", metavar="PAGE", help="cProfile one page after measuring")
+    parser.add_argument("--profile-out", metavar="FILE", help="keep the profile for pstats")
+    parser.add_argument("--only", nargs="*", help="measure only these pages")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"),
+    )
+    return parser.parse_args(argv)
+
+
+def environ_for(path: str, cookie: str = "", method: str = "GET", body: bytes = b"") -> dict:
+    return {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_COOKIE": cookie,
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+
+
+def call(handler, request) -> tuple[str, bytes]:
+    environ = environ_for(
+        request.path, request.headers.get("Cookie", ""), request.method, request.body.encode()
+    )
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = status
+
+    body = b"".join(handler(environ, start_response))
+    return answer["status"], body
+
+
+def cpu_per_request(handler, request, count: int, rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(count):
+            call(handler, request)
+        best = min(best, (time.process_time() - started) / count)
+    return best * 1e6
+
+
+def run(args, database) -> None:
+    from bench.pages_site.server import pages_env
+
+    os.environ.update(pages_env(database.url, 0, 1, 1))
+    os.environ["LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.management import call_command
+
+    from bench.bare_site.views import BARE_PATH
+    from bench.pages_site import seed
+    from bench.pages_site.load import Request
+    from bench.pages_site.server import SESSION_COOKIE
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    profile = seed.person()
+    session, message_id = seed.session_cookie(profile), seed.read_message_id(profile)
+    cookie = {"Cookie": f"{SESSION_COOKIE}={session}"}
+    portal = WSGIHandler()
+    pages = {
+        "trivial": Request(BARE_PATH),
+        "home": Request("/"),
+        "overview": Request("/mijn-gegevens", headers=cookie),
+        "consents": Request("/toestemmingen", headers=cookie),
+        "inbox": Request("/berichten", headers=cookie),
+        "message": Request(f"/berichten/{message_id}", headers=cookie),
+        "preference": Request("/mijn-gegevens/contactvoorkeur", headers=cookie),
+    }
+    if args.only:
+        pages = {name: pages[name] for name in args.only}
+    for name, request in pages.items():
+        status, body = call(portal, request)
+        if not status.startswith("200"):
+            raise RuntimeError(f"{name} answered {status}: {body[:300]!r}")
+        if name in ("overview", "consents", "inbox", "message") and b"logout-form" not in body:
+            raise RuntimeError(f"{name} did not show a logged-in page")
+    print(f"{'page':<12} {'µs CPU':>8} {'KB':>6}")
+    for name, request in pages.items():
+        micro = cpu_per_request(portal, request, args.requests, args.rounds)
+        size = len(call(portal, request)[1]) / 1024
+        print(f"{name:<12} {micro:>8.0f} {size:>6.1f}", flush=True)
+    if args.profile:
+        request = pages[args.profile]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.requests):
+            call(portal, request)
+        profiler.disable()
+        if args.profile_out:
+            profiler.dump_stats(args.profile_out)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(60)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    from bench.api_site.server import Database
+
+    database = Database(args.postgres)
+    database.name = database.name.replace("bench_api", "bench_pages_cpu")
+    database.url = database.url.replace("bench_api", "bench_pages_cpu")
+    database.create()
+    try:
+        run(args, database)
+    finally:
+        from django.apps import apps
+
+        if apps.ready:
+            from django.db import connections
+
+            connections.close_all()
+        database.drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
