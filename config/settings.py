@@ -150,6 +150,8 @@ SESSION_COOKIE_SAMESITE = "Lax"  # Lax: the broker's redirect back must carry th
 SESSION_COOKIE_NAME = "moz_session"
 # Encrypted before it is stored: the session holds the ID token and a change in progress.
 SESSION_SERIALIZER = "core.crypto.SealedSessionSerializer"
+# Django's database sessions, read with one hand-written statement (every page reads one).
+SESSION_ENGINE = "profiles.login.session_store"
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

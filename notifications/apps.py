@@ -9,13 +9,13 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # profiles emits the event and knows nothing of notifications; the arrow points here.
         from notifications.receivers import security_notice
-        from notifications.selectors import users_with_unread_count
-        from profiles.login.backends import user_query_add
+        from notifications.selectors import unread_count_column
+        from profiles.login.request_user import user_column_add
         from profiles.signals import contact_detail_changed
 
         contact_detail_changed.connect(security_notice, dispatch_uid="notifications.security")
         # The menu's unread count comes with the request's user: one query fewer per page.
-        user_query_add(users_with_unread_count)
+        user_column_add(unread_count_column())
 
         # Its part of a download and an erasure (profiles.rights.parts).
         from notifications.personal_data import NOTIFICATIONS_PART

@@ -4,27 +4,16 @@ Failures are raised as LoginError (with a reason code) or BrokerUnavailable, so 
 view can tell the user what happened instead of a bare "login failed".
 """
 
-from collections.abc import Callable
-
 import jwt
 import requests
 from django.core.exceptions import SuspiciousOperation
-from django.db.models import QuerySet
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from profiles.login.broker import BrokerUnavailable, broker_endpoints
 from profiles.login.claims import LoginError, claims_to_login
+from profiles.login.request_user import request_user
 from profiles.services import profile_get_or_create
 from profiles.test_persons import BY_KEY as TEST_PERSON_KEYS
-
-# What other apps add to the one query that loads the request's user (notifications: the unread
-# count for the menu). Registered in their AppConfig.ready, so profiles imports no app.
-_user_query_additions: list[Callable[[QuerySet], QuerySet]] = []
-
-
-def user_query_add(addition: Callable[[QuerySet], QuerySet]) -> None:
-    if addition not in _user_query_additions:
-        _user_query_additions.append(addition)
 
 
 class BrokerBackend(OIDCAuthenticationBackend):
@@ -86,11 +75,5 @@ class BrokerBackend(OIDCAuthenticationBackend):
         return user
 
     def get_user(self, user_id):
-        # One query for the request's user and its profile: every page needs both.
-        users = self.UserModel.objects.select_related("profile__identity")
-        for addition in _user_query_additions:
-            users = addition(users)
-        try:
-            return users.get(pk=user_id)
-        except self.UserModel.DoesNotExist:
-            return None
+        # One statement for the request's user and its profile: every page needs both.
+        return request_user(user_id)
