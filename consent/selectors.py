@@ -7,11 +7,13 @@ organisations, purposes or versions there are.
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from consent.choices import DataField, DoelbindingStatus, LegalBasis
+from consent.choices import DataField, DoelbindingStatus, LegalBasis, ReviewStatus
 from consent.models import Consent, Doelbinding, DoelbindingVersion, Organisation
+from core import sql
 from profiles.models import Profile
 
 
@@ -68,26 +70,53 @@ def _in_force(today: date) -> QuerySet[Doelbinding]:
     )
 
 
-def _active_consents(profile: Profile) -> dict[int, Consent]:
-    consents = Consent.objects.active().filter(profile=profile)
-    return {consent.doelbinding_id: consent for consent in consents}
-
-
 def purposes_by_organisation(profile: Profile, *, today: date | None = None) -> list[dict]:
-    """[{"organisation": ..., "purposes": [Purpose, ...]}, ...] in three queries."""
+    """[{"organisation": ..., "purposes": [Purpose, ...]}, ...] in one statement: the purposes in
+    force with their organisation, newest approved text and the person's consent in force.
+
+    Written as SQL (core/sql.py): the same read through the ORM took three queries and about
+    1 ms of CPU to build them, on a page every person opens."""
     today = today or timezone.localdate()
-    doelbindingen = list(_in_force(today))
-    consents = _active_consents(profile) if doelbindingen else {}
+    ops = connections[DEFAULT_DB_ALIAS].ops
+    rows = sql.fetch(
+        f"SELECT {sql.columns(Doelbinding, 'd')}, {sql.columns(Organisation, 'o')}, "
+        f"{sql.columns(DoelbindingVersion, 'v')}, {sql.columns(Consent, 'c')} "
+        f"FROM {sql.table(Doelbinding)} d "
+        f"JOIN {sql.table(Organisation)} o ON o.id = d.organisation_id "
+        f"JOIN {sql.table(DoelbindingVersion)} v ON v.doelbinding_id = d.id "
+        f"AND v.number = (SELECT MAX(w.number) FROM {sql.table(DoelbindingVersion)} w "
+        "WHERE w.doelbinding_id = d.id AND w.review_status = %s) "
+        f"LEFT JOIN {sql.table(Consent)} c ON c.doelbinding_id = d.id AND c.profile_id = %s "
+        "AND c.withdrawn_at IS NULL "
+        "WHERE d.status = %s AND o.active = %s "
+        "AND (d.valid_from IS NULL OR d.valid_from <= %s) "
+        "AND (d.valid_until IS NULL OR d.valid_until >= %s) "
+        "ORDER BY o.name, o.id, d.id",
+        [
+            ReviewStatus.APPROVED.value,
+            profile.pk,
+            DoelbindingStatus.ACTIVE.value,
+            True,
+            ops.adapt_datefield_value(today),
+            ops.adapt_datefield_value(today),
+        ],
+        prepared=False,
+    )
+    organisation_at = sql.width(Doelbinding)
+    version_at = organisation_at + sql.width(Organisation)
+    consent_at = version_at + sql.width(DoelbindingVersion)
     groups: dict[int, dict] = {}
-    for doelbinding in doelbindingen:
-        version = doelbinding.current_version
-        if version is None:
-            continue
+    for row in rows:
+        doelbinding = sql.instance(Doelbinding, row)
         group = groups.setdefault(
             doelbinding.organisation_id,
-            {"organisation": doelbinding.organisation, "purposes": []},
+            {"organisation": sql.instance(Organisation, row, organisation_at), "purposes": []},
         )
-        group["purposes"].append(Purpose(doelbinding, version, consents.get(doelbinding.pk)))
+        doelbinding.organisation = group["organisation"]
+        version = sql.instance(DoelbindingVersion, row, version_at)
+        doelbinding.current_version_known(version)
+        consent = sql.instance(Consent, row, consent_at)
+        group["purposes"].append(Purpose(doelbinding, version, consent))
     return list(groups.values())
 
 

@@ -55,14 +55,19 @@ def unread_count_changed(user) -> None:
         delattr(user, UNREAD_ATTRIBUTE)
 
 
+# The inbox's reads are written as SQL (core/sql.py): through the ORM, building its three queries
+# cost about 1 ms of CPU on a page every person opens after a message arrives.
+
+
 def inbox_senders(profile: Profile) -> tuple[list[Organisation], bool]:
     """The organisations that sent this person messages (by name), and whether the portal did
     too, in one query. The organisations carry only their id and name: all the filter needs."""
-    senders = (
-        InboxMessage.objects.filter(profile=profile)
-        .order_by("organisation__name", "organisation_id")
-        .values_list("organisation_id", "organisation__name")
-        .distinct()
+    senders = sql.fetch(
+        f"SELECT DISTINCT m.organisation_id, o.name FROM {sql.table(InboxMessage)} m "
+        f"LEFT JOIN {sql.table(Organisation)} o ON o.id = m.organisation_id "
+        "WHERE m.profile_id = %s ORDER BY 2, 1",
+        [profile.pk],
+        prepared=False,
     )
     organisations, portal = [], False
     for pk, name in senders:
@@ -73,24 +78,57 @@ def inbox_senders(profile: Profile) -> tuple[list[Organisation], bool]:
     return organisations, portal
 
 
+class _InboxRows:
+    """The person's messages as the Paginator asks for them: a COUNT, then one page's rows with
+    their organisation, newest first."""
+
+    def __init__(self, profile: Profile, sender: str):
+        self.where, self.params = "m.profile_id = %s", [profile.pk]
+        if sender == PORTAL:
+            self.where += " AND m.organisation_id IS NULL"
+        elif sender:
+            self.where += " AND m.organisation_id = %s"
+            self.params.append(int(sender))
+
+    def count(self) -> int:
+        statement = f"SELECT COUNT(*) FROM {sql.table(InboxMessage)} m WHERE {self.where}"
+        return sql.fetch(statement, self.params, prepared=False)[0][0]
+
+    def __getitem__(self, part: slice) -> list[InboxMessage]:
+        rows = sql.fetch(
+            f"SELECT {sql.columns(InboxMessage, 'm')}, {sql.columns(Organisation, 'o')} "
+            f"FROM {sql.table(InboxMessage)} m "
+            f"LEFT JOIN {sql.table(Organisation)} o ON o.id = m.organisation_id "
+            f"WHERE {self.where} ORDER BY m.created_at DESC, m.id DESC LIMIT %s OFFSET %s",
+            [*self.params, part.stop - part.start, part.start],
+            prepared=False,
+        )
+        return [_message(row) for row in rows]
+
+
+def _message(row) -> InboxMessage:
+    message = sql.instance(InboxMessage, row)
+    message.organisation = sql.instance(Organisation, row, sql.width(InboxMessage))
+    return message
+
+
 def inbox_page(profile: Profile, *, sender: str = "", page: str | None = None) -> Page:
-    """One page of the person's messages, newest first; `sender` is an organisation id or PORTAL."""
-    messages = InboxMessage.objects.filter(profile=profile)
-    if sender == PORTAL:
-        messages = messages.filter(organisation__isnull=True)
-    elif sender:
-        messages = messages.filter(organisation_id=sender)
-    messages = messages.select_related("organisation").order_by("-created_at", "-pk")
-    return Paginator(messages, PAGE_SIZE).get_page(page)
+    """One page of the person's messages, newest first; `sender` is an organisation id (digits,
+    as the filter form checks) or PORTAL."""
+    return Paginator(_InboxRows(profile, sender), PAGE_SIZE).get_page(page)
 
 
 def inbox_message_for(profile: Profile, message_id: int) -> InboxMessage | None:
     """Only ever the person's own message: another person's id finds nothing."""
-    return (
-        InboxMessage.objects.filter(profile=profile, pk=message_id)
-        .select_related("organisation")
-        .first()
+    rows = sql.fetch(
+        f"SELECT {sql.columns(InboxMessage, 'm')}, {sql.columns(Organisation, 'o')} "
+        f"FROM {sql.table(InboxMessage)} m "
+        f"LEFT JOIN {sql.table(Organisation)} o ON o.id = m.organisation_id "
+        "WHERE m.profile_id = %s AND m.id = %s",
+        [profile.pk, message_id],
+        prepared=False,
     )
+    return _message(rows[0]) if rows else None
 
 
 def safe_link(link: str) -> str:

@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import phonenumbers
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import sql
 from profiles.choices import (
     AssuranceLevel,
     ContactKind,
@@ -88,14 +90,27 @@ def _state(changed_at, verified: bool) -> str:
     return _("Changed on %(date)s") % {"date": when}
 
 
+def _own_rows(model, profile: Profile, more: str = "", params=()) -> list:
+    rows = sql.fetch(
+        f"SELECT {sql.columns(model, 't')} FROM {sql.table(model)} t "
+        f"WHERE t.profile_id = %s {more}",
+        [profile.pk, *params],
+        prepared=False,
+    )
+    return [sql.instance(model, row) for row in rows]
+
+
 def contact_overview(profile: Profile) -> dict:
-    """Everything 'Mijn gegevens' shows of the user's own details, in three queries."""
-    details = {d.kind: d for d in ContactDetail.objects.filter(profile=profile)}
-    address = PostalAddress.objects.filter(profile=profile).first()
-    pending = list(
-        Verification.objects.filter(
-            profile=profile, status=VerificationStatus.PENDING, expires_at__gt=timezone.now()
-        ).order_by("-created_at")
+    """Everything 'Mijn gegevens' shows of the user's own details, in three statements (core/sql.py:
+    through the ORM, building them cost about 0.6 ms of CPU on the page every person opens)."""
+    details = {d.kind: d for d in _own_rows(ContactDetail, profile)}
+    address = next(iter(_own_rows(PostalAddress, profile)), None)  # one per profile at most
+    now = connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value(timezone.now())
+    pending = _own_rows(
+        Verification,
+        profile,
+        "AND t.status = %s AND t.expires_at > %s ORDER BY t.created_at DESC",
+        [VerificationStatus.PENDING.value, now],
     )
     email, phone = details.get(ContactKind.EMAIL), details.get(ContactKind.PHONE)
     preference = profile.contact_preference
