@@ -81,10 +81,13 @@ def fetch(statement: str, params, *, prepared: bool = True) -> list[tuple]:
         return cursor.fetchall()
 
 
-def execute(statement: str, params) -> None:
-    """Run one statement. Outside a transaction it commits by itself before this returns."""
-    with database().cursor() as cursor:
+def execute(statement: str, params, *, prepared: bool = True) -> int:
+    """Run one statement; the number of rows it changed. Outside a transaction it commits by
+    itself before this returns."""
+    connection_ = database() if prepared else connections[DEFAULT_DB_ALIAS]
+    with connection_.cursor() as cursor:
         cursor.execute(statement, params)
+        return cursor.rowcount
 
 
 def database():

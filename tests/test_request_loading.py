@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
@@ -74,6 +75,31 @@ def test_an_expired_session_is_not_read_and_the_next_save_gets_a_new_key():
     again["x"] = 1
     again.save()
     assert again.session_key != store.session_key
+
+
+def test_a_changed_session_is_saved_under_its_key_and_stays_sealed():
+    store = SessionStore()
+    store["portal_login"] = {"method": "digid"}
+    store.save()
+    store["preference_change"] = {"preference": "post"}
+    store.save()
+
+    row = Session.objects.get(pk=store.session_key)
+    assert "post" not in row.session_data  # ciphertext in the table
+    assert SessionStore(store.session_key)["preference_change"] == {"preference": "post"}
+    assert Session.objects.count() == 1
+
+
+def test_saving_a_session_deleted_meanwhile_says_so_as_django_does():
+    store = SessionStore()
+    store["portal_login"] = {"method": "digid"}
+    store.save()
+    Session.objects.filter(pk=store.session_key).delete()  # logged out in another tab
+
+    store["preference_change"] = {"preference": "post"}
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.exists()
 
 
 @pytest.mark.parametrize("key", ["", "short", "x" * 41, "' OR 1=1 --abcdefgh"])
