@@ -103,12 +103,17 @@ class _InboxRows:
             [*self.params, part.stop - part.start, part.start],
             prepared=False,
         )
-        return [_message(row) for row in rows]
+        # A page holds messages of a few organisations: one instance each, not one per row.
+        organisations: dict[int | None, Organisation | None] = {None: None}
+        return [_message(row, organisations) for row in rows]
 
 
-def _message(row) -> InboxMessage:
+def _message(row, organisations: dict | None = None) -> InboxMessage:
     message = sql.instance(InboxMessage, row)
-    message.organisation = sql.instance(Organisation, row, sql.width(InboxMessage))
+    known = {} if organisations is None else organisations
+    if message.organisation_id not in known:
+        known[message.organisation_id] = sql.instance(Organisation, row, sql.width(InboxMessage))
+    message.organisation = known[message.organisation_id]
     return message
 
 
