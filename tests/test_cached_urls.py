@@ -49,3 +49,10 @@ def test_a_url_whose_argument_is_not_a_number_is_reversed_each_time():
 
 def test_as_gives_a_variable_as_url_does():
     assert render("{% cached_url 'home' as url %}<a href='{{ url }}'>") == "<a href='/'>"
+
+
+@pytest.mark.parametrize("path", ["js/error-summary.js", "img/favicon.svg"])
+def test_a_static_url_is_what_static_gives(path):
+    source = f"{{% cached_static '{path}' %}}"
+    assert render(source) == render(f"{{% load static %}}{{% static '{path}' %}}")
+    assert render(source) == render(source)

@@ -7,12 +7,15 @@ name without arguments, or with one whole number (an <int:...> path converter), 
 the number the URL is reversed once with two sample numbers and used only if both come out as
 "<start><number><end>". Anything else goes through reverse() as {% url %} does. The script
 prefix, the urlconf and the language are in the key (a URL can depend on each), and all is
-forgotten when a setting changes (tests).
+forgotten when a setting changes (tests). {% cached_static 'js/x.js' %} does the same for
+{% static %}.
 """
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
@@ -48,6 +51,19 @@ def _split(name: str) -> tuple[str, str] | tuple[()]:
     if found and second == f"{start}{_SAMPLES[1]}{end}":
         return start, end
     return _NOT_SPLIT
+
+
+@register.simple_tag
+def cached_static(path: str) -> str:
+    """{% static path %}, looked up once: the manifest's hashed name, quoted and joined to
+    STATIC_URL, cost 15-20 µs per script tag of the layout. Not kept in DEBUG (files change)."""
+    key = ("static", path, get_script_prefix())
+    url = _kept.get(key)
+    if url is None:
+        url = static(path)
+        if not settings.DEBUG:
+            _kept[key] = url
+    return url
 
 
 @receiver(setting_changed)
