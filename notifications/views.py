@@ -13,12 +13,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from consent.organisation_text import organisation_text, sentence_with
+from core.dates import date_text
 from notifications.choices import OUTSIDE_PORTAL, Channel, MessageKind
 from notifications.forms import (
     CHANNEL_LABELS,
@@ -151,7 +151,7 @@ def message(request, message_id: int):
         {
             "key": _("Received on"),
             "value": RECEIVED_AT
-            % {"date": date_format(received, "j F Y"), "time": date_format(received, "H:i")},
+            % {"date": date_text(received, "j F Y"), "time": date_text(received, "H:i")},
         },
         {"key": _("Kind of message"), "value": capfirst(item.get_kind_display())},
     ]

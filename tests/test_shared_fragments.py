@@ -20,3 +20,16 @@ def test_the_kept_components_are_what_the_include_renders_in_each_language(clien
         for name in SHARED:
             assert render_to_string(name) in page
     assert ("About this website" in page) == (language == "en")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_home_page_shows_its_kept_parts_in_each_language(client, language):
+    client.cookies["django_language"] = language
+    client.get("/")  # fills what is kept
+    page = client.get("/").content.decode()
+
+    with translation.override(language):
+        for name in ["pages/_home_intro.html", "pages/_home_login.html"]:
+            assert render_to_string(name) in page
+    assert ("Log in with DigiD" in page) == (language == "en")
+    assert 'href="/inloggen/digid"' in page
