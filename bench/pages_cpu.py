@@ -87,7 +87,7 @@ def form_post(handler, request, preference: str):
 
     from bench.pages_site.load import Request
 
-    status, headers, body = call_with_headers(handler, request)
+    _status, headers, body = call_with_headers(handler, request)
     jar = SimpleCookie()
     for name, value in headers:
         if name.lower() == "set-cookie":
