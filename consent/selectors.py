@@ -100,7 +100,6 @@ def purposes_by_organisation(profile: Profile, *, today: date | None = None) -> 
             ops.adapt_datefield_value(today),
             ops.adapt_datefield_value(today),
         ],
-        prepared=False,
     )
     organisation_at = sql.width(Doelbinding)
     version_at = organisation_at + sql.width(Organisation)

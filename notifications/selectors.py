@@ -67,7 +67,6 @@ def inbox_senders(profile: Profile) -> tuple[list[Organisation], bool]:
         f"LEFT JOIN {sql.table(Organisation)} o ON o.id = m.organisation_id "
         "WHERE m.profile_id = %s ORDER BY 2, 1",
         [profile.pk],
-        prepared=False,
     )
     organisations, portal = [], False
     for pk, name in senders:
@@ -92,7 +91,7 @@ class _InboxRows:
 
     def count(self) -> int:
         statement = f"SELECT COUNT(*) FROM {sql.table(InboxMessage)} m WHERE {self.where}"
-        return sql.fetch(statement, self.params, prepared=False)[0][0]
+        return sql.fetch(statement, self.params)[0][0]
 
     def __getitem__(self, part: slice) -> list[InboxMessage]:
         rows = sql.fetch(
@@ -101,7 +100,6 @@ class _InboxRows:
             f"LEFT JOIN {sql.table(Organisation)} o ON o.id = m.organisation_id "
             f"WHERE {self.where} ORDER BY m.created_at DESC, m.id DESC LIMIT %s OFFSET %s",
             [*self.params, part.stop - part.start, part.start],
-            prepared=False,
         )
         # A page holds messages of a few organisations: one instance each, not one per row.
         organisations: dict[int | None, Organisation | None] = {None: None}
@@ -131,7 +129,6 @@ def inbox_message_for(profile: Profile, message_id: int) -> InboxMessage | None:
         f"LEFT JOIN {sql.table(Organisation)} o ON o.id = m.organisation_id "
         "WHERE m.profile_id = %s AND m.id = %s",
         [profile.pk, message_id],
-        prepared=False,
     )
     return _message(rows[0]) if rows else None
 

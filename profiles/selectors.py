@@ -95,7 +95,6 @@ def _own_rows(model, profile: Profile, more: str = "", params=()) -> list:
         f"SELECT {sql.columns(model, 't')} FROM {sql.table(model)} t "
         f"WHERE t.profile_id = %s {more}",
         [profile.pk, *params],
-        prepared=False,
     )
     return [sql.instance(model, row) for row in rows]
 

@@ -59,7 +59,7 @@ def _statement() -> str:
 def request_user(user_id):
     """The user with its profile (and the profile's identity) attached, or None."""
     user_model = get_user_model()
-    rows = sql.fetch(_statement(), [user_id], prepared=False)
+    rows = sql.fetch(_statement(), [user_id])
     if not rows:
         return None
     row = rows[0]

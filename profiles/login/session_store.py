@@ -50,7 +50,7 @@ class SessionStore(db.SessionStore):
             return None
         # SQLite keeps datetimes as text: the value is adapted the way the ORM adapts it.
         now = connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value(timezone.now())
-        rows = sql.fetch(_statement(), [self.session_key, now], prepared=False)
+        rows = sql.fetch(_statement(), [self.session_key, now])
         if not rows:
             self._session_key = None
             return None
@@ -62,7 +62,7 @@ class SessionStore(db.SessionStore):
         ops = connections[DEFAULT_DB_ALIAS].ops
         data = self.encode(self._get_session(no_load=must_create))
         expires = ops.adapt_datetimefield_value(self.get_expiry_date())
-        if not sql.execute(_update(), [data, expires, self.session_key], prepared=False):
+        if not sql.execute(_update(), [data, expires, self.session_key]):
             # As Django's own save: the session was deleted meanwhile (logged out in another
             # tab); SessionMiddleware answers that the session was interrupted.
             raise UpdateError
