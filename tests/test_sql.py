@@ -1,4 +1,5 @@
-"""core/sql.py: the organisation API's statements, prepared on a connection of their own.
+"""core/sql.py: the statements of the organisation API and the pages, prepared on a connection
+of their own.
 
 On PostgreSQL the read runs on the alias `prepared`, which PostgreSQL keeps the plans of; inside
 a transaction on `default` the statements run in that transaction instead. On SQLite, and with
@@ -173,3 +174,29 @@ def test_behind_an_old_pooler_nothing_is_prepared(consented):
 
     assert _reads_elsewhere(caller, body, env) == {"aliases": ["default"], "prepared": 0}
     assert ProcessingRecord.objects.count() == 3
+
+
+@on_postgresql
+@prepared_path
+def test_the_pages_read_on_the_prepared_connection_and_leave_default_alone(
+    client, login, django_assert_num_queries
+):
+    login()
+    connections[sql.PREPARED].close()  # a fresh connection: nothing prepared on it yet
+
+    with django_assert_num_queries(0, connection=connections["default"]):
+        for _ in range(3):
+            for page in ("/mijn-gegevens", "/toestemmingen", "/berichten"):
+                assert client.get(page).status_code == 200
+
+    prepared = _prepared_statements(connections[sql.PREPARED])
+    # The session and the user with its profile for each of the 9 views, and each page's own
+    # rows for its 3: every statement prepared once on this connection, then reused.
+    assert _runs(prepared, 'FROM "django_session"') == [9], prepared
+    assert _runs(prepared, 'FROM "auth_user"') == [9], prepared
+    for fragment in (
+        'FROM "profiles_contactdetail"',
+        'FROM "consent_doelbinding"',
+        'SELECT COUNT(*) FROM "notifications_inboxmessage" m WHERE m.profile_id = $1',
+    ):
+        assert _runs(prepared, fragment) == [3], (fragment, prepared)
