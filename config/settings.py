@@ -103,6 +103,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with the widget templates the portal's forms use written out in
+# Python: core/form_renderer.py says why.
+FORM_RENDERER = "core.form_renderer.PortalFormRenderer"
 
 # --- Database: config/integrations/database.py --------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

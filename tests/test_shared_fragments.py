@@ -33,3 +33,16 @@ def test_the_home_page_shows_its_kept_parts_in_each_language(client, language):
             assert render_to_string(name) in page
     assert ("Log in with DigiD" in page) == (language == "en")
     assert 'href="/inloggen/digid"' in page
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_session_dialog_shows_its_kept_sentences_in_each_language(client, login, language):
+    login()
+    client.cookies["django_language"] = language
+    client.get("/mijn-gegevens")  # fills what is kept
+    page = client.get("/berichten?pagina=2").content.decode()
+
+    with translation.override(language):
+        assert render_to_string("components/_session_dialog_text.html") in page
+    assert ("You will be logged out soon" in page) == (language == "en")
+    assert '<input type="hidden" name="next" value="/berichten?pagina=2">' in page
