@@ -8,6 +8,9 @@ and prints requests per second, p50/p99 latency and the ratio to the bare page f
 
 - bare: the minimal project's page;
 - trivial: the same view and template through the portal's full middleware stack;
+- trivial+login: that again with the logged-in person's session cookie: the session and the
+  user with its profile are loaded, as for every logged-in page (no target of its own: it shows
+  what is left of the bare page's rate before a logged-in page has done anything);
 - home (logged out), /mijn-gegevens, /toestemmingen, /berichten, one message, and the contact
   preference form's POST, for the logged-in person.
 
@@ -149,6 +152,7 @@ def requests_to_measure(port: int, session: str, message_id: int) -> dict:
     return {
         "bare": ("bare", Request(BARE_PATH)),
         "trivial": ("portal", Request(BARE_PATH)),
+        "trivial+login": ("portal", Request(BARE_PATH, headers=cookie)),
         "home": ("portal", Request("/")),
         "overview": ("portal", Request("/mijn-gegevens", headers=cookie)),
         "consents": ("portal", Request("/toestemmingen", headers=cookie)),

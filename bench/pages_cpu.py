@@ -174,6 +174,7 @@ def run(args, database) -> None:
     portal = WSGIHandler()
     pages = {
         "trivial": Request(BARE_PATH),
+        "trivial+login": Request(BARE_PATH, headers=cookie),  # session and user loaded
         "home": Request("/"),
         "overview": Request("/mijn-gegevens", headers=cookie),
         "consents": Request("/toestemmingen", headers=cookie),
