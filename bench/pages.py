@@ -126,7 +126,7 @@ def target_for(name: str) -> float | None:
 
 
 HEADER = (
-    f"{'page':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'requests':>9}"
+    f"{'page':<13} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'requests':>9}"
     f" {'÷ bare':>7}  {'target':<12} others"
 )
 
@@ -138,7 +138,7 @@ def row(name: str, measured, bare_rps: float) -> str:
     verdict = "" if target is None else f">= {target} {'met' if ratio >= target else 'NOT met'}"
     busy = "?" if others is None else f"{others:.0%}"
     return (
-        f"{name:<10} {result.rps:>8.1f} {result.p50_ms:>8.2f} {result.p99_ms:>8.2f}"
+        f"{name:<13} {result.rps:>8.1f} {result.p50_ms:>8.2f} {result.p99_ms:>8.2f}"
         f" {result.max_ms:>8.1f} {result.requests:>9,} {ratio:>7.3f}  {verdict:<12} {busy:>6}"
     )
 
