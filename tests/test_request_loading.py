@@ -48,8 +48,9 @@ def test_a_staff_user_has_no_profile_and_asking_costs_no_query(django_assert_num
         assert user.unread_messages == 0
 
 
-def test_a_user_that_is_gone_is_nobody():
+def test_a_user_that_is_gone_or_an_id_that_is_no_number_is_nobody():
     assert request_user(987654) is None
+    assert request_user("not a number") is None
 
 
 def test_a_session_is_read_back_as_it_was_written():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from core import sql
 from profiles.models import Identity, Profile
@@ -59,6 +60,10 @@ def _statement() -> str:
 def request_user(user_id):
     """The user with its profile (and the profile's identity) attached, or None."""
     user_model = get_user_model()
+    try:  # the session keeps the id as text; the ORM converted it the same way
+        user_id = user_model._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
     rows = sql.fetch(_statement(), [user_id])
     if not rows:
         return None

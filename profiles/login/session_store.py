@@ -33,12 +33,9 @@ def _update() -> str:
 
 @cache
 def _statement() -> str:
-    key, expires = (
-        sql.quote(Session._meta.get_field(name).column) for name in ("session_key", "expire_date")
-    )
     return (
         f"SELECT {sql.columns(Session, 's')} FROM {sql.table(Session)} s "
-        f"WHERE s.{key} = %s AND s.{expires} > %s"
+        f"WHERE s.{_column('session_key')} = %s AND s.{_column('expire_date')} > %s"
     )
 
 
