@@ -229,12 +229,6 @@ def main(argv=None) -> int:
     try:
         run(args, database)
     finally:
-        from django.apps import apps
-
-        if apps.ready:
-            from django.db import connections
-
-            connections.close_all()
         database.drop()
     return 0
 

@@ -41,6 +41,13 @@ class Database:
             return conn.execute("SHOW server_version").fetchone()[0]
 
     def drop(self) -> None:
+        """Drop it, after closing this process's Django connections to it if Django is set up."""
+        from django.apps import apps
+
+        if apps.ready:
+            from django.db import connections
+
+            connections.close_all()
         with self._admin() as conn:
             # FORCE: a worker killed mid-request may leave its connection behind.
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
