@@ -1,0 +1,73 @@
+"""{% summary_list rows %}: the summary list of components/summary_list.html, written out in
+Python.
+
+Measured on 'Mijn gegevens' (issue 17): through the template a row cost 40-50 µs (its five
+contact rows 220 µs, the three login rows 115 µs), most of it in resolving {{ row.x }} a dozen
+times per row, and a key the row does not have costs most (Django tries the dictionary, then an
+attribute, then dir() of the dictionary). Here a row is one f-string: the same elements,
+attributes and text as the template gave, with the same escaping (each value localised and
+escaped unless safe; the value's line breaks become <br>, as linebreaksbr makes them), and a
+missing key treated as the template treats it. Rows are dictionaries, as the include's usage
+comment says.
+"""
+
+import re
+from html import escape
+
+from django import template
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
+
+register = template.Library()
+_NEWLINES = re.compile(r"\r\n|\r")
+
+
+def _text(value) -> str:
+    """{{ value }}; a key the row does not have is "" in a template, as here."""
+    if type(value) is str:
+        return escape(value)
+    value = localize(template_localtime(value))
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+def _lines(value) -> str:
+    """{{ value|linebreaksbr }}: a string filter, so made a string but not localised."""
+    text = str(value)
+    lines = _NEWLINES.sub("\n", text)
+    if not isinstance(text, SafeData):
+        lines = escape(lines)
+    return lines.replace("\n", "<br>")
+
+
+def _row(row: dict) -> str:
+    value = row.get("value")
+    if value:
+        value_html = _lines(value)
+    else:
+        value_html = f'<span class="summary-list__empty">{_text(gettext("Not filled in"))}</span>'
+    key = _text(row.get("key", ""))
+    html = [f'<div class="summary-list__row">\n<dt class="summary-list__key">{key}</dt>\n']
+    html.append(f'<dd class="summary-list__value">\n{value_html}\n')
+    for name in ("explanation", "hint"):
+        text = row.get(name)
+        if text:
+            html.append(f'<span class="summary-list__hint">{_text(text)}</span>\n')
+    html.append("</dd>\n")
+    url = row.get("action_url")
+    if url:
+        label = _text(row.get("action_label") or gettext("Change"))
+        html.append(
+            f'<dd class="summary-list__actions">\n<a href="{_text(url)}">{label}'
+            f'<span class="visually-hidden"> {key}</span></a>\n</dd>\n'
+        )
+    html.append("</div>\n")
+    return "".join(html)
+
+
+@register.simple_tag
+def summary_list(rows) -> str:
+    html = "".join(_row(row) for row in rows)
+    return mark_safe(f'<dl class="summary-list">\n{html}</dl>')  # noqa: S308 - every part escaped
