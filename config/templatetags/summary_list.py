@@ -11,35 +11,14 @@ missing key treated as the template treats it. Rows are dictionaries, as the inc
 comment says.
 """
 
-import re
-from html import escape
-
 from django import template
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from core.template_text import lines_html as _lines
+from core.template_text import value_html as _text
+
 register = template.Library()
-_NEWLINES = re.compile(r"\r\n|\r")
-
-
-def _text(value) -> str:
-    """{{ value }}; a key the row does not have is "" in a template, as here."""
-    if type(value) is str:
-        return escape(value)
-    value = localize(template_localtime(value))
-    return conditional_escape(value if isinstance(value, str) else str(value))
-
-
-def _lines(value) -> str:
-    """{{ value|linebreaksbr }}: a string filter, so made a string but not localised."""
-    text = str(value)
-    lines = _NEWLINES.sub("\n", text)
-    if not isinstance(text, SafeData):
-        lines = escape(lines)
-    return lines.replace("\n", "<br>")
 
 
 def _row(row: dict) -> str:
