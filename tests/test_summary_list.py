@@ -73,6 +73,6 @@ def test_a_row_is_what_the_template_gave(row, language):
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_all_rows_together_and_none_are_what_the_template_gave(language):
     with translation.override(language):
-        for rows in (ROWS, []):
+        for rows in (ROWS, [], None):
             old, new = both(rows)
             assert parse_html(new) == parse_html(old)

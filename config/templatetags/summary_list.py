@@ -48,5 +48,6 @@ def _row(row: dict) -> str:
 
 @register.simple_tag
 def summary_list(rows) -> str:
-    html = "".join(_row(row) for row in rows)
+    # A missing or None list shows an empty list, as {% for %} did.
+    html = "".join(_row(row) for row in rows or ())
     return mark_safe(f'<dl class="summary-list">\n{html}</dl>')  # noqa: S308 - every part escaped
