@@ -7,6 +7,8 @@ a Dutch voice on an English page (WCAG 3.1.2). Templates use the `organisation_t
 uses `sentence_with`.
 """
 
+from html import escape
+
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -15,6 +17,10 @@ LANGUAGE = "nl"
 
 def organisation_text(text) -> SafeString:
     """The text, escaped, in a span that says it is Dutch."""
+    if type(text) is str:
+        # What format_html gives for a plain string, without its lazy-text wrappers: it cost
+        # 6-7 µs a call, and the consents page has 30 (issue 17). Anything else goes through it.
+        return SafeString(f'<span lang="{LANGUAGE}">{escape(text)}</span>')
     return format_html('<span lang="{}">{}</span>', LANGUAGE, text)
 
 

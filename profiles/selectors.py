@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import phonenumbers
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import sql
+from core.dates import date_text
+from core.kept_urls import reverse_kept
 from profiles.choices import (
     AssuranceLevel,
     ContactKind,
@@ -84,7 +84,8 @@ def display_phone(e164: str) -> str:
 def _state(changed_at, verified: bool) -> str:
     if not changed_at:
         return ""
-    when = date_format(timezone.localtime(changed_at), "j F Y")
+    # date_text: date_format's text at a fraction of its 16 µs (core/dates.py).
+    when = date_text(timezone.localtime(changed_at), "j F Y")
     if verified:
         return _("Confirmed on %(date)s") % {"date": when}
     return _("Changed on %(date)s") % {"date": when}
@@ -118,25 +119,25 @@ def contact_overview(profile: Profile) -> dict:
             "key": _("E-mail address"),
             "value": email.value if email else "",
             "hint": _state(email.verified_at, True) if email else "",
-            "action_url": reverse("profiles:contact_change", args=["e-mailadres"]),
+            "action_url": reverse_kept("profiles:contact_change", "e-mailadres"),
         },
         {
             "key": _("Phone number"),
             "value": display_phone(phone.value) if phone else "",
             "hint": _state(phone.verified_at, True) if phone else "",
-            "action_url": reverse("profiles:contact_change", args=["telefoonnummer"]),
+            "action_url": reverse_kept("profiles:contact_change", "telefoonnummer"),
         },
         {
             "key": _("Postal address"),
             "value": "\n".join(address.lines) if address else "",
             "hint": _state(address.updated_at, False) if address else "",
-            "action_url": reverse("profiles:address_where"),
+            "action_url": reverse_kept("profiles:address_where"),
         },
         {
             "key": _("How we contact you"),
             "value": ContactPreference(preference).label if preference else "",
             "hint": _state(profile.contact_preference_changed_at, False),
-            "action_url": reverse("profiles:preference"),
+            "action_url": reverse_kept("profiles:preference"),
         },
         {
             # No change link: the language switch at the top of every page sets it.

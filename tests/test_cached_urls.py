@@ -1,9 +1,12 @@
 """{% cached_url %} gives what {% url %} gives (issue 17: reversed once per process instead of
-on every use), also under another script prefix and for what it does not keep."""
+on every use), also under another script prefix and for what it does not keep; and
+core/kept_urls.reverse_kept, which selectors use for the same."""
 
 import pytest
 from django.template import engines
 from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from core.kept_urls import reverse_kept
 
 
 def render(source: str, **context) -> str:
@@ -56,3 +59,12 @@ def test_a_static_url_is_what_static_gives(path):
     source = f"{{% cached_static '{path}' %}}"
     assert render(source) == render(f"{{% load static %}}{{% static '{path}' %}}")
     assert render(source) == render(source)
+
+
+@pytest.mark.parametrize("slug", ["e-mailadres", "telefoonnummer"])
+def test_a_url_with_a_written_argument_is_the_reversed_one_per_script_prefix(slug):
+    url = reverse("profiles:contact_change", args=[slug])
+    assert reverse_kept("profiles:contact_change", slug) == url
+    assert reverse_kept("profiles:contact_change", slug) == url  # the kept one
+    set_script_prefix("/portaal/")
+    assert reverse_kept("profiles:contact_change", slug) == f"/portaal{url}"

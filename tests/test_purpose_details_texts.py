@@ -1,4 +1,4 @@
-"""consent/_purpose_details.html takes its fixed sentences from {% purpose_details_texts %},
+"""consent/_purpose_details.html takes its fixed sentences from {% purpose_details %},
 translated once per language (issue 17): each language shows its own translations, also after
 the other language was kept."""
 
