@@ -35,6 +35,11 @@ SENDABLE = Literal["ontvangstbevestiging", "statuswijziging", "besluit", "actie_
 # so the document says which links are accepted.
 LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 LINK_PATTERN = rf"^https://({LABEL}\.)+[A-Za-z]{{2,63}}(/[A-Za-z0-9._~!$&'()*+,;=:@%/?#-]*)?$"
+# At least one character that is not white space, so the subject is not empty once the intake
+# makes it one line (message_content). Python's str.split also splits on the separators
+# U+001C-U+001F, which Unicode's White_Space (\s for pydantic's regex) leaves out. A pattern of
+# its own replaces the document's NO_NUL (config/api_openapi.py), so it excludes NUL as well.
+SUBJECT_PATTERN = r"^[^\u0000]*[^\s\u001c-\u001f\u0000][^\u0000]*$"
 
 
 def read_back_link(operation_id: str, parameter: str) -> dict:
@@ -51,7 +56,12 @@ class MeldingIn(RequestSchema):
     ontvanger: Identificatie
     doelbinding: int = Field(description="One of your organisation's purposes.")
     soort: SENDABLE
-    onderwerp: str = Field(min_length=1, max_length=200)
+    onderwerp: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=SUBJECT_PATTERN,
+        description="One line; runs of white space become one space.",
+    )
     tekst: str = Field(min_length=1, max_length=5000, description="The message, in B1 Dutch.")
     link: str | None = Field(None, max_length=200, pattern=LINK_PATTERN)
     zaakkenmerk: str | None = Field(None, max_length=100, description="Your case reference.")

@@ -29,6 +29,7 @@ from notifications.api import (
     BEZORGSTATUS_TEXT,
     LINK_PATTERN,
     SENDABLE,
+    SUBJECT_PATTERN,
     _own_doelbinding,
     _refusal,
     invalid_message_problem,
@@ -62,7 +63,12 @@ class BulkMeldingIn(RequestSchema):
     )
     doelbinding: int = Field(description="One of your organisation's purposes.")
     soort: SENDABLE
-    onderwerp: str = Field(min_length=1, max_length=200)
+    onderwerp: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=SUBJECT_PATTERN,
+        description="One line; runs of white space become one space.",
+    )
     tekst: str = Field(min_length=1, max_length=5000, description="The message, in B1 Dutch.")
     link: str | None = Field(None, max_length=200, pattern=LINK_PATTERN)
     zaakkenmerk: str | None = Field(None, max_length=100, description="Your case reference.")

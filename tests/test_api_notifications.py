@@ -1,5 +1,7 @@
 """Submitting a notification through the API and reading back how it was delivered."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -124,6 +126,22 @@ def test_invalid_input_is_a_problem_with_invalid_params(sender):
     problem = assert_problem(response, 400)
     names = {p["name"] for p in problem["invalidParams"]}
     assert {"soort", "onderwerp"} <= names
+
+
+@pytest.mark.parametrize("subject", ["\r", " \t ", "\u2003", "\x1c\x1f", "Besluit\x00"])
+def test_a_subject_of_only_white_space_is_refused_as_the_document_says(sender, subject):
+    # The document's pattern and the intake (which makes the subject one line) agree: a
+    # subject that would be empty is refused by the schema, never accepted by one and refused
+    # by the other.
+    api, _organisation, doelbinding = sender
+    response = api.post(MELDINGEN, melding(make_profile(), doelbinding, onderwerp=subject))
+    problem = assert_problem(response, 400)
+    assert "onderwerp" in {p["name"] for p in problem["invalidParams"]}
+
+    schema = api.client.get("/api/profielen/v1/openapi.json").json()["components"]["schemas"]
+    pattern = schema["MeldingIn"]["properties"]["onderwerp"]["pattern"]
+    assert re.search(pattern, subject) is None
+    assert re.search(pattern, f"{subject.strip(chr(0))} Besluit") is not None
 
 
 def test_another_organisations_purpose_or_message_is_refused(sender, client):
