@@ -71,6 +71,7 @@ OPENAPI_TEXTS = frozenset(
         gettext_noop("One of your organisation's purposes."),
         gettext_noop("The message, in B1 Dutch."),
         gettext_noop("Your case reference."),
+        gettext_noop("One line; runs of white space become one space."),
         gettext_noop("Your unique key for this message: sending it again changes nothing."),
         # bulkmeldingen and delivery states (wt-bulk)
         gettext_noop("Read it back by its id."),
