@@ -16,6 +16,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# What a wrk script ends with: its figures as one JSON line, read back by wrk_result. The
+# scripts are %-formatted, hence the doubled %.
+WRK_DONE = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests":%%d,"duration_us":%%d,"p50_us":%%d,"p99_us":%%d,"max_us":%%d,'
+    .. '"socket_errors":%%d,"bad_status":%%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    latency.max, e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
 _WRK_SCRIPT = """
 local bsns = {%(bsns)s}
 local path, token, doelbinding = "%(path)s", "%(token)s", %(doelbinding)d
@@ -39,15 +52,8 @@ request = function()
   }, body)
 end
 
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {"requests":%%d,"duration_us":%%d,"p50_us":%%d,"p99_us":%%d,"max_us":%%d,'
-    .. '"socket_errors":%%d,"bad_status":%%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    latency.max, e.connect + e.read + e.write + e.timeout, e.status))
-end
 """
+_WRK_SCRIPT += WRK_DONE
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,12 @@ def _wrk(port, path, token, doelbinding, bsns, seconds, connections) -> Result:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=seconds + 60, check=True
         )
-    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH "))
+    return wrk_result(done.stdout)
+
+
+def wrk_result(stdout: str) -> Result:
+    """The figures WRK_DONE printed."""
+    line = next(x for x in stdout.splitlines() if x.startswith("BENCH "))
     figures = json.loads(line.removeprefix("BENCH "))
     return Result(
         requests=figures["requests"],
@@ -123,24 +134,40 @@ def _wrk(port, path, token, doelbinding, bsns, seconds, connections) -> Result:
 def _python(port, path, token, doelbinding, bsns, seconds, connections) -> Result:
     """Threads in this process: the GIL and the shared two cores make it slower than wrk."""
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [[0, 0] for _ in range(connections)]  # socket errors, bad status
-    started = time.perf_counter()
-    deadline = started + seconds
 
-    def worker(slot: int) -> None:
+    def requests_of(slot: int):
         chooser = random.Random(slot)
-        while time.perf_counter() < deadline:
+
+        def next_request():
             body = json.dumps(
                 {
                     "identificatie": {"type": "bsn", "nummer": chooser.choice(bsns)},
                     "doelbinding": doelbinding,
                 }
             )
+            return "POST", path, body, headers
+
+        return next_request
+
+    return closed_loop(port, seconds, connections, requests_of)
+
+
+def closed_loop(port: int, seconds: float, connections: int, requests_of) -> Result:
+    """`connections` threads, each sending its next request when the answer to the last is in,
+    for `seconds`. requests_of(slot) gives a thread's source of (method, path, body, headers)."""
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    errors = [[0, 0] for _ in range(connections)]  # socket errors, bad status
+    started = time.perf_counter()
+    deadline = started + seconds
+
+    def worker(slot: int) -> None:
+        next_request = requests_of(slot)
+        while time.perf_counter() < deadline:
+            method, path, body, headers = next_request()
             sent = time.perf_counter()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             try:
-                connection.request("POST", path, body=body, headers=headers)
+                connection.request(method, path, body=body, headers=headers)
                 answer = connection.getresponse()
                 answer.read()
             except OSError:

@@ -5,16 +5,13 @@ sending its next request when the answer is in. One fixed request per measuremen
 the session cookie, or a form POST with its CSRF token. Only 127.0.0.1 is ever addressed.
 """
 
-import http.client
 import json
 import subprocess
 import tempfile
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.api_site.load import Result, wrk_available
+from bench.api_site.load import WRK_DONE, Result, closed_loop, wrk_available, wrk_result
 
 __all__ = ["Request", "Result", "run", "wrk_available"]
 
@@ -26,15 +23,8 @@ request = function()
   return wrk.format(method, path, headers, body)
 end
 
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH {"requests":%%d,"duration_us":%%d,"p50_us":%%d,"p99_us":%%d,"max_us":%%d,'
-    .. '"socket_errors":%%d,"bad_status":%%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    latency.max, e.connect + e.read + e.write + e.timeout, e.status))
-end
 """
+_WRK_SCRIPT += WRK_DONE
 
 
 @dataclass(frozen=True)
@@ -78,61 +68,10 @@ def _wrk(port: int, request: Request, seconds: float, connections: int) -> Resul
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=seconds + 60, check=True
         )
-    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH "))
-    figures = json.loads(line.removeprefix("BENCH "))
-    return Result(
-        requests=figures["requests"],
-        seconds=figures["duration_us"] / 1e6,
-        p50_ms=figures["p50_us"] / 1000,
-        p99_ms=figures["p99_us"] / 1000,
-        max_ms=figures["max_us"] / 1000,
-        socket_errors=figures["socket_errors"],
-        bad_status=figures["bad_status"],
-    )
+    return wrk_result(done.stdout)
 
 
 def _python(port: int, request: Request, seconds: float, connections: int) -> Result:
     """Threads in this process: the GIL and the shared cores make it slower than wrk."""
-    latencies: list[list[float]] = [[] for _ in range(connections)]
-    errors = [[0, 0] for _ in range(connections)]  # socket errors, bad status
-    started = time.perf_counter()
-    deadline = started + seconds
-    body = request.body.encode() or None
-
-    def worker(slot: int) -> None:
-        while time.perf_counter() < deadline:
-            sent = time.perf_counter()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            try:
-                connection.request(request.method, request.path, body=body, headers=request.headers)
-                answer = connection.getresponse()
-                answer.read()
-            except OSError:
-                errors[slot][0] += 1
-                continue
-            finally:
-                connection.close()
-            latencies[slot].append(time.perf_counter() - sent)
-            if answer.status >= 400:
-                errors[slot][1] += 1
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    every = sorted(x for slot in latencies for x in slot)
-
-    def percentile(p: float) -> float:
-        return every[min(len(every) - 1, int(len(every) * p / 100))] * 1000 if every else 0.0
-
-    return Result(
-        requests=len(every),
-        seconds=elapsed,
-        p50_ms=percentile(50),
-        p99_ms=percentile(99),
-        max_ms=every[-1] * 1000 if every else 0.0,
-        socket_errors=sum(e[0] for e in errors),
-        bad_status=sum(e[1] for e in errors),
-    )
+    fixed = (request.method, request.path, request.body.encode() or None, request.headers)
+    return closed_loop(port, seconds, connections, lambda _slot: lambda: fixed)
