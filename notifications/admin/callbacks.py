@@ -4,21 +4,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from consent.admin import OrganisationScopedAdmin
+from core.admin_view_only import ViewOnlyAdminMixin
 from notifications.callbacks.models import CallbackEndpoint, CallbackMessage
 
 
-class ReadOnly(OrganisationScopedAdmin):
+class ReadOnly(ViewOnlyAdminMixin, OrganisationScopedAdmin):
     """Addresses are registered through the API by the client itself, with its secret shown
     there once; staff follow what happens and never see the secret."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CallbackEndpoint)

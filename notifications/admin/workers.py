@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_view_only import ViewOnlyAdminMixin
 from notifications.models import WorkerHeartbeat
 from notifications.worker.recovery import orphan_after
 
@@ -24,22 +25,13 @@ def alive_since():
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
+class WorkerHeartbeatAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("worker_id", "hostname", "pid", "started_at", "beat_at", "alive")
     readonly_fields = list_display
 
     @admin.display(boolean=True, description=_("alive"))
     def alive(self, obj: WorkerHeartbeat) -> bool:
         return obj.beat_at >= alive_since()
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not WorkerHeartbeat.objects.filter(beat_at__gte=alive_since()).exists():

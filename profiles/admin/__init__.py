@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from core.admin_view_only import ViewOnlyAdminMixin
 from profiles.admin.search import ExactSearchAdmin
 from profiles.admin.shown import ShownToStaffAdmin
 from profiles.models import Identity, LoginEvent, Profile
 
 
-class ReadOnlyAdmin(ShownToStaffAdmin):
+class ReadOnlyAdmin(ViewOnlyAdminMixin, ShownToStaffAdmin):
     """Audit records are evidence: nobody adds, changes or deletes them here.
 
     Only superusers see them: they hold identity numbers, and municipal staff have no business
@@ -17,15 +18,6 @@ class ReadOnlyAdmin(ShownToStaffAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LoginEvent)
